@@ -1,0 +1,129 @@
+"""The `winwin` command: build, serve, check, and scaffold new posts.
+
+Heavy imports (mkdocs, the content model) happen inside the commands, so
+`winwin --help` stays instant.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+
+CONFIG_OPTION = click.option(
+    "-f", "--config-file", default="mkdocs.yml", show_default=True,
+    type=click.Path(dir_okay=False), help="The site's MkDocs configuration file.",
+)
+
+
+def _fail(message: str) -> None:
+    click.secho(message, fg="red", err=True)
+    sys.exit(1)
+
+
+def _site_settings(config_file: str):
+    """The MkDocs config and our plugin's content layout, without building."""
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import ConfigurationError
+
+    from .content import Layout
+
+    try:
+        config = load_config(config_file)
+    except (ConfigurationError, OSError) as exc:
+        _fail(f"{config_file}: {exc}")
+    plugin = config.plugins.get("winwin")
+    if plugin is None:
+        _fail(f"{config_file}: the 'winwin' plugin is not enabled. Fix: add '- winwin' under 'plugins:'.")
+    blog = config.plugins.get("material/blog")
+    layout = Layout(guide_dir=plugin.config.guide_dir, blog_dir=blog.config.blog_dir if blog else "blog")
+    return config, layout
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="winwin")
+def main() -> None:
+    """Publish a give-first networking guide, pointer posts and a reading list."""
+
+
+@main.command()
+@CONFIG_OPTION
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("-d", "--site-dir", type=click.Path(file_okay=False), help="Where to write the site.")
+def build(config_file: str, strict: bool, site_dir: str | None) -> None:
+    """Build the site; the previous site stays in place unless the build succeeds."""
+    from mkdocs.exceptions import MkDocsException
+
+    from .build import build_site
+
+    try:
+        target = build_site(config_file, site_dir=site_dir, strict=strict)
+    except MkDocsException as exc:
+        _fail(f"Build failed, the previous site is untouched.\n{exc}")
+    except SystemExit as exc:  # mkdocs' Abort on --strict warnings
+        if exc.code:
+            _fail("Build failed, the previous site is untouched.")
+        raise
+    click.echo(f"Site written to {target}")
+
+
+@main.command()
+@CONFIG_OPTION
+@click.option("-p", "--port", default=8000, show_default=True, type=int, help="Port on 127.0.0.1.")
+def serve(config_file: str, port: int) -> None:
+    """Preview the site on 127.0.0.1 with live reload; drafts are shown."""
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    mkdocs_serve(config_file, livereload=True, dev_addr=f"127.0.0.1:{port}")
+
+
+@main.command()
+@CONFIG_OPTION
+def check(config_file: str) -> None:
+    """Validate every chapter, post and author without building."""
+    from .content import load_site
+
+    config, layout = _site_settings(config_file)
+    site = load_site(config.docs_dir, layout)
+    for problem in site.problems:
+        label = "warning" if problem.warning else "error"
+        click.echo(f"{label}: {problem}", err=True)
+    if site.errors:
+        _fail(f"{len(site.errors)} error(s) in {config.docs_dir}.")
+    click.echo(f"OK: {len(site.chapters)} chapters, {len(site.posts)} posts, {len(site.authors)} authors.")
+
+
+@main.group()
+def new() -> None:
+    """Create content from a template."""
+
+
+@new.command("post")
+@CONFIG_OPTION
+@click.argument("title")
+@click.option("--author", "authors", multiple=True, required=True, help="Author id from .authors.yml (repeatable).")
+@click.option("--theme", "themes", multiple=True, required=True, help="Guide theme id (repeatable).")
+@click.option("--description", default="", help="One line on why these pointers help.")
+def new_post(config_file: str, title: str, authors: tuple[str, ...], themes: tuple[str, ...],
+             description: str) -> None:
+    """Write a new draft pointer post and print its path."""
+    from .content import load_site
+    from .scaffold import post_file_name, render_post
+
+    config, layout = _site_settings(config_file)
+    site = load_site(config.docs_dir, layout)
+    bad = [f"unknown author '{a}' (valid: {', '.join(sorted(site.authors))})"
+           for a in authors if a not in site.authors]
+    bad += [f"unknown theme '{t}' (valid: {', '.join(sorted(site.themes))})"
+            for t in themes if t not in site.themes]
+    if bad:
+        _fail("Cannot create the post: " + "; ".join(bad) + ".")
+    today = dt.date.today()
+    path = Path(config.docs_dir, layout.posts_dir, post_file_name(title, today))
+    if path.exists():
+        _fail(f"{path} already exists; not overwriting it. Pick another title or edit that file.")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_post(title, today, authors, themes, description), encoding="utf-8")
+    click.echo(str(path))

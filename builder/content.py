@@ -1,0 +1,219 @@
+"""The content model: guide chapters, pointer posts and authors, read from the docs folder.
+
+Plain Python over files: no MkDocs objects here, so the same model serves the
+MkDocs plugin, the CLI and the tests. `load_site()` reads everything first and
+validates everything, returning the model together with every problem found.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import frontmatter
+import yaml
+
+from .schema import CHAPTER_FIELDS, POST_FIELDS, Problem, validate
+
+THEME_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Author:
+    id: str
+    name: str
+    description: str = ""
+    email: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Chapter:
+    path: str  # relative to the docs folder, POSIX
+    title: str
+    theme: str
+    description: str
+    order: int
+    meta: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class Post:
+    path: str  # relative to the docs folder, POSIX
+    title: str
+    date: dt.datetime  # timezone-aware (UTC when the file gives no zone)
+    authors: tuple[str, ...]
+    themes: tuple[str, ...]
+    tags: tuple[str, ...]
+    description: str
+    draft: bool
+    meta: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class Site:
+    chapters: tuple[Chapter, ...]
+    posts: tuple[Post, ...]  # newest first
+    authors: dict[str, Author]
+    problems: tuple[Problem, ...]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if not p.warning]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.warning]
+
+    @property
+    def themes(self) -> dict[str, Chapter]:
+        return {c.theme: c for c in self.chapters}
+
+    def published(self, drafts: bool = False) -> list[Post]:
+        return [p for p in self.posts if drafts or not p.draft]
+
+    def posts_for(self, theme: str, drafts: bool = False) -> list[Post]:
+        """The posts serving a theme, newest first."""
+        return [p for p in self.published(drafts) if theme in p.themes]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where things live inside the docs folder."""
+
+    guide_dir: str = "guide"
+    blog_dir: str = "blog"
+
+    @property
+    def posts_dir(self) -> str:
+        return f"{self.blog_dir}/posts"
+
+    @property
+    def authors_file(self) -> str:
+        return f"{self.blog_dir}/.authors.yml"
+
+
+def as_datetime(value: Any) -> dt.datetime:
+    """A front-matter date (date, datetime or {created: ...}) as an aware datetime."""
+    if isinstance(value, dict):
+        value = value["created"]
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime.combine(value, dt.time())
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.timezone.utc)
+    return value
+
+
+def _read(docs: Path, rel: str, problems: list[Problem]) -> frontmatter.Post | None:
+    try:
+        return frontmatter.load(docs / rel)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        problems.append(Problem(rel, "", f"the front matter is not valid YAML{where}",
+                                "check the lines between the two '---' for a missing colon, quote or indent"))
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(Problem(rel, "", f"cannot be read ({exc})", "save it as UTF-8 text"))
+    return None
+
+
+def _markdown_files(docs: Path, folder: str) -> list[str]:
+    root = docs / folder
+    if not root.is_dir():
+        return []
+    return sorted(
+        p.relative_to(docs).as_posix() for p in root.rglob("*.md") if p.name != "index.md"
+    )
+
+
+def load_authors(docs: Path, layout: Layout, problems: list[Problem]) -> dict[str, Author]:
+    path = docs / layout.authors_file
+    if not path.exists():
+        problems.append(Problem(layout.authors_file, "", "is missing",
+                                "create it with 'authors:' and one entry per author id"))
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        problems.append(Problem(layout.authors_file, "", f"is not valid YAML ({exc})", "fix the YAML syntax"))
+        return {}
+    entries = data.get("authors") if isinstance(data, dict) else None
+    if not isinstance(entries, dict):
+        problems.append(Problem(layout.authors_file, "authors", "is missing or not a mapping",
+                                "write 'authors:' then one indented entry per author id"))
+        return {}
+    authors = {}
+    for ident, info in entries.items():
+        if not isinstance(info, dict) or not isinstance(info.get("name"), str):
+            problems.append(Problem(layout.authors_file, f"authors.{ident}", "has no name",
+                                    f"add 'name:' under '{ident}:'"))
+            continue
+        authors[ident] = Author(
+            id=ident, name=info["name"], description=info.get("description", ""),
+            email=info.get("email", ""), url=info.get("url", ""),
+        )
+    return authors
+
+
+def load_chapters(docs: Path, layout: Layout, problems: list[Problem]) -> list[Chapter]:
+    chapters = []
+    seen: dict[str, str] = {}
+    for rel in _markdown_files(docs, layout.guide_dir):
+        doc = _read(docs, rel, problems)
+        if doc is None:
+            continue
+        found = validate(doc.metadata, CHAPTER_FIELDS, rel)
+        problems.extend(found)
+        if any(not p.warning for p in found):
+            continue
+        theme = doc["theme"]
+        if not THEME_ID.match(theme):
+            problems.append(Problem(rel, "theme", f"'{theme}' is not a valid theme id",
+                                    "use lowercase letters, digits and hyphens, e.g. good-conversation"))
+            continue
+        if theme in seen:
+            problems.append(Problem(rel, "theme", f"theme '{theme}' is already used by {seen[theme]}",
+                                    "give each chapter its own theme id"))
+            continue
+        seen[theme] = rel
+        chapters.append(Chapter(rel, doc["title"], theme, doc["description"],
+                                doc.get("order", 1000), dict(doc.metadata)))
+    chapters.sort(key=lambda c: (c.order, c.path))
+    return chapters
+
+
+def load_posts(docs: Path, layout: Layout, choices: dict[str, set[str]],
+               problems: list[Problem]) -> list[Post]:
+    posts = []
+    for rel in _markdown_files(docs, layout.posts_dir):
+        doc = _read(docs, rel, problems)
+        if doc is None:
+            continue
+        found = validate(doc.metadata, POST_FIELDS, rel, choices)
+        problems.extend(found)
+        if any(not p.warning for p in found):
+            continue
+        meta = doc.metadata
+        posts.append(Post(
+            path=rel, title=meta["title"], date=as_datetime(meta["date"]),
+            authors=tuple(meta["authors"]), themes=tuple(meta["themes"]),
+            tags=tuple(meta.get("tags") or ()), description=meta["description"],
+            draft=bool(meta.get("draft", False)), meta=dict(meta),
+        ))
+    posts.sort(key=lambda p: (p.date, p.path), reverse=True)
+    return posts
+
+
+def load_site(docs_dir: str | os.PathLike, layout: Layout = Layout()) -> Site:
+    """Read and validate every chapter, post and author; never stop at the first problem."""
+    docs = Path(docs_dir)
+    problems: list[Problem] = []
+    authors = load_authors(docs, layout, problems)
+    chapters = load_chapters(docs, layout, problems)
+    choices = {"authors": set(authors), "themes": {c.theme for c in chapters}}
+    posts = load_posts(docs, layout, choices, problems)
+    return Site(tuple(chapters), tuple(posts), authors, tuple(problems))

@@ -1,0 +1,69 @@
+"""Weave the guide and the blog together: pure Markdown generation, no I/O.
+
+Links are written between source files (`../blog/posts/x.md`), so MkDocs
+resolves them to whatever URL the blog gives a post, and `--strict` catches a
+link that points nowhere.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable, Mapping
+
+from .content import Author, Chapter, Post
+
+COMMUNITY_HEADING = "Pointers from the community"
+
+
+def relative_link(source: str, target: str) -> str:
+    """The link from one docs-relative Markdown file to another."""
+    return posixpath.relpath(target, posixpath.dirname(source) or ".")
+
+
+def _byline(post: Post, authors: Mapping[str, Author]) -> str:
+    names = [authors[a].name if a in authors else a for a in post.authors]
+    return ", ".join(names)
+
+
+def community_section(
+    chapter: Chapter,
+    posts: Iterable[Post],
+    authors: Mapping[str, Author],
+    contribute_page: str | None = None,
+    heading: str = COMMUNITY_HEADING,
+) -> str:
+    """The Markdown appended to a chapter: its theme's posts, newest first."""
+    lines = ["", "", f"## {heading} {{ #community-pointers }}", ""]
+    items = list(posts)
+    for post in items:
+        link = relative_link(chapter.path, post.path)
+        when = post.date.strftime("%B %-d, %Y")
+        lines.append(
+            f"- [{_escape(post.title)}]({link}) by {_escape(_byline(post, authors))}, "
+            f"{when}. {_escape(post.description)}"
+        )
+    if not items:
+        lines.append("No pointers on this theme yet.")
+    if contribute_page:
+        lines += ["", f"[Share your own pointers]({relative_link(chapter.path, contribute_page)})"]
+    return "\n".join(lines) + "\n"
+
+
+def guide_links(post: Post, chapters: Mapping[str, Chapter]) -> str:
+    """The Markdown appended to a post: the guide chapters it belongs to."""
+    links = [
+        f"[{_escape(chapters[t].title)}]({relative_link(post.path, chapters[t].path)})"
+        for t in post.themes if t in chapters
+    ]
+    if not links:
+        return ""
+    return (
+        '\n\n<nav class="winwin-guide-links" aria-label="In the guide" markdown>\n'
+        f"**In the guide:** {' · '.join(links)}\n"
+        "</nav>\n"
+    )
+
+
+def _escape(text: str) -> str:
+    """Keep user text from being read as Markdown link syntax."""
+    return text.replace("[", r"\[").replace("]", r"\]")

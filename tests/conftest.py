@@ -1,0 +1,60 @@
+"""Shared fixtures: the shipped site built once per session, served on
+127.0.0.1, and a headless Chromium (Debian's) to drive it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.support import BrowserPage, Server, build_tree, copy_shipped_site
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+    "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def shipped_source(tmp_path_factory) -> Path:
+    """A copy of the repository's site sources (mkdocs.yml, content/, theme/)."""
+    return copy_shipped_site(tmp_path_factory.mktemp("shipped"))
+
+
+@pytest.fixture(scope="session")
+def shipped_site(shipped_source) -> Path:
+    """The shipped site, built once with --strict; the folder of HTML and XML."""
+    return build_tree(shipped_source, strict=True)
+
+
+@pytest.fixture(scope="session")
+def site_server(shipped_site):
+    """The built shipped site served on 127.0.0.1; yields the base URL."""
+    with Server(shipped_site) as server:
+        yield server.url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.access(CHROMIUM, os.X_OK):
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{CHROMIUM} is missing under CI: install Debian's chromium (see .ci/run).")
+        pytest.skip(f"{CHROMIUM} is not installed: apt-get install chromium to run browser tests")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser page that records console errors, page errors and every request."""
+    context = browser.new_context()
+    tab = BrowserPage(context.new_page())
+    yield tab
+    context.close()

@@ -1,0 +1,144 @@
+"""Helpers for tests: build real sites in temporary folders, serve them, watch a browser page."""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from textwrap import dedent
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def copy_shipped_site(dest: Path) -> Path:
+    """Copy mkdocs.yml, content/ and theme/ of the repository into `dest`."""
+    shutil.copy(REPO / "mkdocs.yml", dest / "mkdocs.yml")
+    for folder in ("content", "theme"):
+        shutil.copytree(REPO / folder, dest / folder)
+    return dest
+
+
+def build_tree(root: Path, strict: bool = True, site_dir: Path | None = None) -> Path:
+    """Build the site whose mkdocs.yml is in `root`; return the site folder."""
+    from builder.build import build_site
+
+    return build_site(str(root / "mkdocs.yml"), site_dir=str(site_dir or root / "site"), strict=strict)
+
+
+MINIMAL_CONFIG = """\
+site_name: Test site
+site_url: https://test.example.org/
+docs_dir: content
+theme:
+  name: material
+  custom_dir: theme
+  font: false
+plugins:
+  - search
+  - winwin
+  - blog
+"""
+
+
+def write_tree(root: Path, files: dict[str, str]) -> Path:
+    """Write a dict of relative path -> text into `root` (text is dedented)."""
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(dedent(text).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+def small_site(root: Path, files: dict[str, str] | None = None, config: str = MINIMAL_CONFIG) -> Path:
+    """A tiny valid site (two chapters, one author, one post) plus `files` on top."""
+    shutil.copytree(REPO / "theme", root / "theme")
+    base = {
+        "mkdocs.yml": config,
+        "content/index.md": "# Home\n",
+        "content/blog/index.md": "# Blog\n",
+        "content/blog/.authors.yml": """
+            authors:
+              ann:
+                name: Ann Example
+                description: Tester
+                avatar: https://test.example.org/ann.png
+        """,
+        "content/guide/first.md": """
+            ---
+            title: First
+            theme: first
+            order: 1
+            description: The first chapter.
+            ---
+            # First
+        """,
+        "content/guide/second.md": """
+            ---
+            title: Second
+            theme: second
+            order: 2
+            description: The second chapter.
+            ---
+            # Second
+        """,
+        "content/blog/posts/hello.md": """
+            ---
+            title: Hello
+            date: 2026-01-02
+            authors: [ann]
+            themes: [first]
+            description: A first post.
+            ---
+            Hello text.
+        """,
+    }
+    base.update(files or {})
+    return write_tree(root, base)
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - signature from the stdlib
+        pass
+
+
+class Server:
+    """Serve a folder on 127.0.0.1 on a free port in a background thread."""
+
+    def __init__(self, folder: Path):
+        handler = functools.partial(_QuietHandler, directory=str(folder))
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self) -> "Server":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class BrowserPage:
+    """A Playwright page that records console errors, uncaught errors and requests."""
+
+    def __init__(self, page):
+        self.page = page
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on("request", lambda r: self.requests.append(r.url))
+
+    def __getattr__(self, name):
+        return getattr(self.page, name)
+
+    def foreign_requests(self) -> list[str]:
+        """Requests to anything but 127.0.0.1 (data: and blob: URLs are local)."""
+        from urllib.parse import urlsplit
+
+        return [u for u in self.requests
+                if urlsplit(u).scheme not in ("data", "blob", "about")
+                and urlsplit(u).hostname != "127.0.0.1"]

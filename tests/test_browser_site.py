@@ -1,0 +1,44 @@
+"""The shipped site in a real headless Chromium."""
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+PAGES = ["", "guide/give-first/", "blog/"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_renders_without_console_errors(page, site_server, path):
+    response = page.goto(site_server + path)
+    assert response.status == 200
+    assert page.locator("h1").first.is_visible()
+    page.wait_for_load_state("networkidle")
+    assert page.errors == []
+    assert page.foreign_requests() == []
+
+
+def test_post_page_renders(page, site_server, shipped_site):
+    post = next(p for p in (shipped_site / "blog").rglob("index.html") if "/20" in str(p))
+    rel = post.relative_to(shipped_site).parent.as_posix() + "/"
+    page.goto(site_server + rel)
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".winwin-guide-links a").count() >= 1
+    assert page.errors == []
+
+
+def test_search_finds_a_word_from_a_post(page, site_server):
+    page.goto(site_server)
+    page.keyboard.press("/")
+    page.locator("input.md-search__input").press_sequentially("conversation", delay=30)
+    results = page.locator(".md-search-result__item")
+    results.first.wait_for(timeout=10_000)
+    assert "conversation" in results.first.inner_text().lower()
+
+
+def test_palette_toggle_switches_scheme(page, site_server):
+    page.goto(site_server)
+    body = page.locator("body")
+    before = body.get_attribute("data-md-color-scheme")
+    page.locator("form[data-md-component=palette] label:visible").first.click()
+    page.wait_for_function(f"document.body.getAttribute('data-md-color-scheme') !== '{before}'")
+    assert body.get_attribute("data-md-color-scheme") != before
