@@ -38,6 +38,14 @@ def site_server(shipped_site):
 
 
 @pytest.fixture(scope="session")
+def shipped_page_types(shipped_source, shipped_site):
+    """One URL path per page type of the shipped site (see tests/page_types.py)."""
+    from tests.page_types import page_types
+
+    return page_types(shipped_site, shipped_source / "content")
+
+
+@pytest.fixture(scope="session")
 def browser():
     if not os.access(CHROMIUM, os.X_OK):
         if os.environ.get("CI") == "true":

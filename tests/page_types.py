@@ -1,0 +1,94 @@
+"""The page types a reader meets, found in a built site, for the quality checks.
+
+Each check (axe, privacy, Lighthouse) runs once per page type: one
+representative URL of each kind, found from the content and the built HTML
+rather than hard-coded, so new content does not break the list. The reading
+list joins as soon as its page is built, and must be built once its source
+page is in the repository.
+
+Run as a script it prints `name path` lines for benchmarks/lighthouse.sh:
+    python -m tests.page_types SITE_DIR
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import lxml.html
+
+from builder.content import load_site
+
+REPO = Path(__file__).resolve().parents[1]
+READING_LIST_SOURCE = "reading-list/index.md"  # in the docs folder
+
+
+# Test parameters are fixed before the site is built: the names, in this order.
+NAMES = ("home", "chapter", "post", "blog", "tags", "archive", "reading-list", "contribute", "404")
+
+
+@dataclass(frozen=True)
+class PageType:
+    name: str
+    path: str  # URL path relative to the site root: "" for home, "blog/", "404.html"
+
+
+def _h1(html_file: Path) -> str:
+    h1 = lxml.html.parse(str(html_file)).getroot().find(".//h1")
+    return "" if h1 is None else h1.text_content().replace("¶", "").strip()
+
+
+def _url_path(site: Path, html_file: Path) -> str:
+    rel = html_file.relative_to(site).as_posix()
+    return rel[: -len("index.html")] if rel.endswith("index.html") else rel
+
+
+def post_page(site: Path, docs: Path, blog_dir: str = "blog") -> str:
+    """URL path of the newest published post: the built page whose <h1> is its title."""
+    newest = load_site(docs).published()[0]
+    for html_file in sorted((site / blog_dir).rglob("index.html")):
+        if _h1(html_file) == newest.title:
+            return _url_path(site, html_file)
+    raise AssertionError(f"no page under {site / blog_dir} has the <h1> {newest.title!r} "
+                         f"of the newest post {newest.path}")
+
+
+def page_types(site: Path, docs: Path = REPO / "content") -> list[PageType]:
+    """One page per type that exists in the built `site` (built from `docs`)."""
+    chapter = min(load_site(docs).chapters, key=lambda c: c.order)
+    found = [
+        PageType("home", ""),
+        PageType("chapter", chapter.path.removesuffix(".md") + "/"),
+        PageType("post", post_page(site, docs)),
+        PageType("blog", "blog/"),
+        PageType("tags", "blog/tags/"),
+    ]
+    archives = sorted((site / "blog" / "archive").glob("*/index.html"))
+    if archives:
+        found.append(PageType("archive", _url_path(site, archives[0])))
+    reading_list = site / "reading-list" / "index.html"
+    if (docs / READING_LIST_SOURCE).exists() and not reading_list.exists():
+        raise AssertionError(f"{docs / READING_LIST_SOURCE} exists but the build wrote no {reading_list}")
+    if reading_list.exists():
+        found.append(PageType("reading-list", "reading-list/"))
+    found += [PageType("contribute", "contribute/"), PageType("404", "404.html")]
+    missing = [p for p in found if not (site / p.path / "index.html").exists()
+               and not (site / p.path).is_file()]
+    assert not missing, f"page types missing from the build in {site}: {missing}"
+    return found
+
+
+def path_of(found: list[PageType], name: str) -> str:
+    """The URL path of page type `name`; skips the test when the build has none."""
+    import pytest
+
+    for page_type in found:
+        if page_type.name == name:
+            return page_type.path
+    pytest.skip(f"the shipped site has no {name} page yet")
+
+
+if __name__ == "__main__":
+    for page_type in page_types(Path(sys.argv[1])):
+        print(page_type.name, page_type.path)
