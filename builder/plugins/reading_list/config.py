@@ -1,7 +1,7 @@
 """Settings of the `winwin-reading-list` plugin: sources, fetching limits, curation rules."""
 
 from mkdocs.config.base import Config
-from mkdocs.config.config_options import ListOfItems, Optional, SubConfig, Type
+from mkdocs.config.config_options import Choice, ListOfItems, Optional, SubConfig, Type
 
 
 class SourceConfig(Config):
@@ -33,3 +33,36 @@ class ReadingListConfig(Config):
 
     picks_file = Type(str, default="reading-list/picks.yml")
     """Docs-relative curation file: pins, hides and manual picks."""
+
+    # --- curation (builder.curation) -------------------------------------
+
+    include_keywords = ListOfItems(Type(str), default=[])
+    """Keep only articles whose title or summary names one of these whole words
+    (any case); each distinct match also raises the article's score. Empty: keep all."""
+
+    exclude_keywords = ListOfItems(Type(str), default=[])
+    """Drop articles whose title or summary names one of these whole words (any case)."""
+
+    max_age_days = Type(int, default=0)
+    """Drop articles published more than this many days before the build (0: no limit)."""
+
+    per_source_max = Type(int, default=10)
+    """At most this many articles of one source (a source's `max_items` overrides it; 0: no cap)."""
+
+    max_items = Type(int, default=50)
+    """At most this many articles on the reading list and in its feed, pins aside (0: no cap)."""
+
+    half_life_days = Type(float, default=30.0)
+    """Recency in the score: an article this many days old counts half a new one (0: ignore age)."""
+
+    keyword_weight = Type(float, default=0.5)
+    """Score added for each distinct include keyword an article names."""
+
+    group_by = Choice(("theme", "source"), default="theme")
+    """Group the reading list by guide theme (a source's or pin's `theme`) or by source name."""
+
+    summary_length = Type(int, default=300)
+    """Summaries are cut at a word boundary to at most this many characters, with an ellipsis."""
+
+    home_picks = Type(int, default=3)
+    """How many of the newest picks the home page shows at `<!-- winwin:latest-picks -->`."""
