@@ -1,0 +1,199 @@
+"""Build time of winwin against vanilla mkdocs-material + mkdocs-rss-plugin.
+
+Generates N synthetic pointer posts (with guide chapters and authors) into a
+temporary folder and builds the SAME content twice: once with winwin (our
+plugin + blog + tags + search: validation, cross-links, 12 feeds) and once
+with stock Material (blog, tags, search) plus mkdocs-rss-plugin. Prints both
+times and the ratio winwin/vanilla; the target is at most 1.0 at N = 1000.
+
+    .venv/bin/python benchmarks/build.py            # N = 100 and 1000
+    .venv/bin/python benchmarks/build.py 1000 --repeat 3
+
+mkdocs-rss-plugin pins mkdocs==1.6.1 and pulls in `properdocs`, so the vanilla
+build runs in its own throwaway venv (.cache/bench-vanilla, created on first
+use with the same mkdocs and Material versions as ours) unless the current
+interpreter already has the plugin.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.util
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from importlib.metadata import version
+from pathlib import Path
+from textwrap import dedent
+
+REPO = Path(__file__).resolve().parents[1]
+VANILLA_VENV = REPO / ".cache" / "bench-vanilla"
+
+CHAPTERS = ["give-first", "good-conversation", "avoid-arguments", "be-of-help", "follow-up"]
+AUTHORS = ["amara", "jonas", "priya"]
+TAGS = ["meetups", "email", "conferences", "mentoring", "online", "coffee"]
+
+SHARED_CONFIG = """\
+site_name: Bench
+site_url: https://bench.example.org/
+docs_dir: content
+theme:
+  name: material
+{theme_extra}  font: false
+markdown_extensions:
+  - toc:
+      permalink: true
+  - attr_list
+  - admonition
+plugins:
+  - search
+{plugins}"""
+
+WINWIN_PLUGINS = """\
+  - winwin
+  - blog:
+      post_url_format: "{date}/{slug}"
+  - tags
+"""
+
+VANILLA_PLUGINS = """\
+  - blog:
+      post_url_format: "{date}/{slug}"
+  - tags
+  - rss:
+      match_path: "blog/posts/.*"
+      use_git: false
+      date_from_meta:
+        as_creation: date
+      categories:
+        - tags
+"""
+
+
+def post_text(i: int) -> str:
+    date = dt.date(2020, 1, 1) + dt.timedelta(days=i)
+    themes = sorted({CHAPTERS[i % 5], CHAPTERS[(i * 3 + 1) % 5]})
+    return dedent(f"""\
+        ---
+        title: "Pointer post number {i}"
+        date: {date.isoformat()}
+        authors: [{AUTHORS[i % 3]}]
+        themes: [{", ".join(themes)}]
+        tags: [{TAGS[i % 6]}, {TAGS[(i + 2) % 6]}]
+        description: Why pointer set {i} helps you give first.
+        ---
+
+        Where pointer set {i} comes from: a [chapter](../../guide/{themes[0]}.md)
+        and an image ![logo](../../assets/logo.svg).
+
+        <!-- more -->
+
+        ## My pointers
+
+        1. **Ask first.** Ask about their work before you talk about yours; it
+           works at meetups and in email alike.
+        2. **Offer something small.** An introduction, an article, a tip. Keep
+           it concrete enough to try this week.
+        3. **Follow up.** Within a week, with a short note and one question.
+
+        !!! tip "Try it"
+            Pick one person you met recently and send the note today.
+        """)
+
+
+def chapter_text(order: int, theme: str) -> str:
+    title = theme.replace("-", " ").capitalize()
+    body = " ".join(["Networking works when both sides win; give before you ask."] * 40)
+    return f"---\ntitle: {title}\ntheme: {theme}\norder: {order}\ndescription: About {title}.\n---\n\n# {title}\n\n{body}\n"
+
+
+def generate(root: Path, posts: int) -> None:
+    """The content folder shared by both builds."""
+    content = root / "content"
+    (content / "blog" / "posts").mkdir(parents=True)
+    (content / "guide").mkdir()
+    (content / "assets").mkdir()
+    shutil.copy(REPO / "content" / "assets" / "logo.svg", content / "assets" / "logo.svg")
+    (content / "index.md").write_text("# Bench\n\nA synthetic site.\n")
+    (content / "blog" / "index.md").write_text("# Blog\n")
+    (content / "blog" / ".authors.yml").write_text(
+        "authors:\n" + "".join(
+            f"  {a}:\n    name: {a.capitalize()} Example\n    description: Writer\n"
+            f"    avatar: https://bench.example.org/{a}.png\n" for a in AUTHORS)
+    )
+    for order, theme in enumerate(CHAPTERS, 1):
+        (content / "guide" / f"{theme}.md").write_text(chapter_text(order, theme))
+    for i in range(posts):
+        (content / "blog" / "posts" / f"post-{i:05d}.md").write_text(post_text(i))
+
+
+def vanilla_python() -> str:
+    """An interpreter with mkdocs-rss-plugin and our mkdocs/Material versions."""
+    if importlib.util.find_spec("mkdocs_rss_plugin"):
+        return sys.executable
+    python = VANILLA_VENV / "bin" / "python"
+    if not python.exists():
+        print(f"Creating {VANILLA_VENV} for mkdocs-rss-plugin (once)...", flush=True)
+        subprocess.run([sys.executable, "-m", "venv", str(VANILLA_VENV)], check=True)
+        subprocess.run([
+            str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check",
+            f"mkdocs=={version('mkdocs')}", f"mkdocs-material=={version('mkdocs-material')}",
+            "mkdocs-rss-plugin",
+        ], check=True)
+    return str(python)
+
+
+def timed_build(project: Path, command: list[str]) -> float:
+    start = time.perf_counter()
+    result = subprocess.run(command, cwd=project, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if result.returncode:
+        sys.exit(f"Build failed in {project}:\n{result.stderr[-3000:]}")
+    return elapsed
+
+
+def bench(posts: int, repeat: int, workdir: Path) -> tuple[float, float]:
+    base = workdir / f"n{posts}"
+    generate(base / "seed", posts)
+    winwin, vanilla = base / "winwin", base / "vanilla"
+    for project in (winwin, vanilla):
+        shutil.copytree(base / "seed" / "content", project / "content")
+    shutil.copytree(REPO / "theme", winwin / "theme")
+    (winwin / "mkdocs.yml").write_text(
+        SHARED_CONFIG.format(theme_extra="  custom_dir: theme\n", plugins=WINWIN_PLUGINS))
+    (vanilla / "mkdocs.yml").write_text(SHARED_CONFIG.format(theme_extra="", plugins=VANILLA_PLUGINS))
+    ours = [str(Path(sys.executable).parent / "winwin"), "build", "-f", "mkdocs.yml"]
+    theirs = [vanilla_python(), "-m", "mkdocs", "build", "-q", "-f", "mkdocs.yml"]
+    # Best of `repeat`, alternating, so a noisy neighbour hurts both alike.
+    ours_t = theirs_t = float("inf")
+    for _ in range(repeat):
+        ours_t = min(ours_t, timed_build(winwin, ours))
+        theirs_t = min(theirs_t, timed_build(vanilla, theirs))
+    feeds = sorted(p.name for p in (winwin / "site").glob("*.xml") if p.name != "sitemap.xml")
+    if len(feeds) != 2 * (1 + len(CHAPTERS)):
+        sys.exit(f"winwin wrote {len(feeds)} feeds, expected {2 * (1 + len(CHAPTERS))}: {feeds}")
+    return ours_t, theirs_t
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("posts", nargs="*", type=int, default=[100, 1000], help="numbers of posts")
+    parser.add_argument("--repeat", type=int, default=1, help="builds per tool; the best time counts")
+    parser.add_argument("--keep", type=Path, help="generate and build here, and keep it")
+    args = parser.parse_args()
+    workdir = args.keep or Path(tempfile.mkdtemp(prefix="winwin-bench-"))
+    try:
+        print(f"{'posts':>6} {'winwin s':>9} {'vanilla s':>10} {'ratio':>6}")
+        for n in args.posts:
+            ours, theirs = bench(n, args.repeat, workdir)
+            print(f"{n:>6} {ours:>9.2f} {theirs:>10.2f} {ours / theirs:>6.2f}", flush=True)
+    finally:
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
