@@ -1,14 +1,15 @@
-"""Weave the guide and the blog together: pure Markdown generation, no I/O.
+"""Weave the guide and the blog together: pure Markdown and HTML generation, no I/O.
 
-Links are written between source files (`../blog/posts/x.md`), so MkDocs
-resolves them to whatever URL the blog gives a post, and `--strict` catches a
-link that points nowhere.
+A chapter's community pointers are Markdown with links between source files
+(`../blog/posts/x.md`), so MkDocs resolves them to whatever URL the blog gives
+a post, and `--strict` catches a link that points nowhere.
 """
 
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from html import escape
 
 from .content import Author, Chapter, Post
 
@@ -49,17 +50,23 @@ def community_section(
     return "\n".join(lines) + "\n"
 
 
-def guide_links(post: Post, chapters: Mapping[str, Chapter]) -> str:
-    """The Markdown appended to a post: the guide chapters it belongs to."""
+def guide_links(post: Post, chapters: Mapping[str, Chapter], href: Callable[[str], str]) -> str:
+    """The HTML appended to a rendered post: links to the guide chapters it belongs to.
+
+    HTML rather than Markdown, appended after rendering: it needs no Markdown
+    extension, and Material's blog, which renders every post's Markdown again
+    for each listing page, never pays for it. `href(chapter_path)` gives the
+    link from the post's page to a chapter's page.
+    """
     links = [
-        f"[{_escape(chapters[t].title)}]({relative_link(post.path, chapters[t].path)})"
+        f'<a href="{escape(href(chapters[t].path))}">{escape(chapters[t].title)}</a>'
         for t in post.themes if t in chapters
     ]
     if not links:
         return ""
     return (
-        '\n\n<nav class="winwin-guide-links" aria-label="In the guide" markdown>\n'
-        f"**In the guide:** {' · '.join(links)}\n"
+        '\n<nav class="winwin-guide-links" aria-label="In the guide">\n'
+        f"<p><strong>In the guide:</strong> {' · '.join(links)}</p>\n"
         "</nav>\n"
     )
 

@@ -56,8 +56,9 @@ def _generator(spec: FeedSpec, self_url: str, content_type: str) -> FeedGenerato
     fg.id(spec.home_url)
     fg.title(spec.title)
     fg.description(spec.description)  # also Atom's subtitle
-    fg.link(href=spec.home_url, rel="alternate")
+    # feedgen makes the last link RSS's <link>, which must be the home page.
     fg.link(href=self_url, rel="self")
+    fg.link(href=spec.home_url, rel="alternate")
     fg.language(spec.language)
     fg.generator("winwin")
     updated = max((i.date for i in spec.items), default=None)

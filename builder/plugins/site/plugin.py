@@ -1,0 +1,169 @@
+"""The `winwin` MkDocs plugin: validation, guide/blog cross-links and feeds.
+
+Thin glue: the work happens in builder.content, builder.crosslinks and
+builder.feeds, which know nothing of MkDocs.
+"""
+
+from __future__ import annotations
+
+from itertools import islice
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.utils import get_relative_url
+
+from ... import crosslinks, feeds
+from ...content import Layout, Post, Site, load_site
+from .config import SiteConfig
+
+log = get_plugin_logger(__name__)
+
+
+class SitePlugin(BasePlugin[SiteConfig]):
+    def __init__(self) -> None:
+        self.is_serve = False
+
+    def on_startup(self, *, command, dirty):
+        self.is_serve = command == "serve"
+
+    def on_config(self, config):
+        # The plugin lives across `mkdocs serve` rebuilds: reset per-build state.
+        blog = config.plugins.get("material/blog")
+        blog_dir = blog.config.blog_dir if blog else "blog"
+        self.layout = Layout(guide_dir=self.config.guide_dir, blog_dir=blog_dir)
+        self.site: Site | None = None
+        self.rendered: dict[str, tuple[str, str]] = {}  # post path -> (absolute url, html)
+        self.site_url = config.site_url or ""
+        self.site_name = config.site_name
+        self.urls: dict[str, str] = {}  # docs-relative source path -> absolute page URL
+        if not self.site_url:
+            log.warning(
+                "mkdocs.yml: 'site_url' is not set, so feeds, share links and link "
+                "previews cannot use absolute URLs and no feeds are written. "
+                "Fix: add 'site_url: https://your.domain/' to mkdocs.yml."
+            )
+
+    # Runs before Material's blog plugin (-50) opens the posts, so that every
+    # problem in every file is reported at once instead of the blog's first one.
+    @event_priority(100)
+    def on_files(self, files, *, config):
+        site = load_site(config.docs_dir, self.layout)
+        for problem in site.warnings:
+            log.warning(str(problem))
+        if site.errors:
+            listing = "\n".join(f"  - {p}" for p in site.errors)
+            raise PluginError(
+                f"{len(site.errors)} problem(s) in the front matter of {config.docs_dir}:\n{listing}"
+            )
+        self.site = site
+        self.chapters = {c.path: c for c in site.chapters}
+        self.posts = {p.path: p for p in site.posts}
+        self.feed_links = self._feed_links(site)
+
+    def on_page_markdown(self, markdown, *, page, config, files):
+        src = page.file.src_uri
+        if src in self.chapters:
+            chapter = self.chapters[src]
+            contribute = self.config.contribute_page
+            return markdown + crosslinks.community_section(
+                chapter, self.site.posts_for(chapter.theme, drafts=self.is_serve),
+                self.site.authors,
+                contribute_page=contribute if contribute and files.get_file_from_path(contribute) else None,
+                heading=self.config.community_heading,
+            )
+        return markdown
+
+    def on_page_content(self, html, *, page, config, files):
+        if page.canonical_url:
+            self.urls[page.file.src_uri] = page.canonical_url
+        post = self.posts.get(page.file.src_uri)
+        if post:
+            def href(chapter_path: str) -> str:
+                return get_relative_url(files.get_file_from_path(chapter_path).url, page.url)
+
+            html += crosslinks.guide_links(post, self.site.themes, href)
+        if post and not post.draft and page.canonical_url:
+            self.rendered[post.path] = (page.canonical_url, html)
+        return html
+
+    def on_page_context(self, context, *, page, config, nav):
+        links = list(self.feed_links.get("", []))
+        chapter = self.chapters.get(page.file.src_uri)
+        if chapter:
+            links += self.feed_links.get(chapter.theme, [])
+        context["winwin_feeds"] = links
+        return context
+
+    def on_post_build(self, *, config):
+        if not self.site_url or self.site is None:
+            return
+        for path, data in self._feed_files().items():
+            target = Path(config.site_dir, path)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+
+    # -------------------------------------------------------------------------
+
+    def _url(self, path: str) -> str:
+        return self.site_url.rstrip("/") + "/" + path
+
+    @staticmethod
+    def _feed_paths(theme: str) -> tuple[str, str]:
+        # At the site root on purpose: Material's JavaScript fetches
+        # "sitemap.xml" next to every <link rel="alternate"> it finds, and the
+        # only sitemap is at the root.
+        suffix = f"-{theme}" if theme else ""
+        return f"rss{suffix}.xml", f"atom{suffix}.xml"
+
+    def _feed_links(self, site: Site) -> dict[str, list[dict[str, str]]]:
+        """Per theme ('' for the whole blog): the <link rel=alternate> data for page heads."""
+        if not self.site_url:
+            return {}
+        out = {}
+        for theme, label in [("", "all posts"), *((c.theme, c.title) for c in site.chapters)]:
+            rss_path, atom_path = self._feed_paths(theme)
+            out[theme] = [
+                {"type": "application/rss+xml", "title": f"RSS: {label}", "path": rss_path},
+                {"type": "application/atom+xml", "title": f"Atom: {label}", "path": atom_path},
+            ]
+        return out
+
+    def _item(self, post: Post) -> feeds.FeedItem | None:
+        if post.path not in self.rendered:
+            return None
+        url, html = self.rendered[post.path]
+        return feeds.FeedItem(
+            title=post.title, url=url, date=post.date,
+            authors=tuple(self.site.authors[a].name for a in post.authors),
+            categories=post.themes, summary=post.description,
+            content_html=feeds.absolutize(html, url),
+        )
+
+    def _feed_files(self) -> dict[str, bytes]:
+        site = self.site
+        limit = self.config.feeds_max_items or None
+        # Only the newest `limit` posts of each feed are made into items: with
+        # 1000 posts, absolutizing every post's HTML would be most of our cost.
+        items: dict[str, feeds.FeedItem | None] = {}
+
+        def item(post: Post) -> feeds.FeedItem | None:
+            if post.path not in items:
+                items[post.path] = self._item(post)
+            return items[post.path]
+        blog_url = self.urls.get(f"{self.layout.blog_dir}/index.md", self.site_url)
+        out = {}
+        groups = [("", "All pointer posts", "New pointer posts from the community.", blog_url, site.published())]
+        for c in site.chapters:
+            home = self.urls.get(c.path, self.site_url)
+            groups.append((c.theme, c.title, c.description, home, site.posts_for(c.theme)))
+        for theme, title, description, home, posts in groups:
+            rss_path, atom_path = self._feed_paths(theme)
+            chosen = list(islice(filter(None, map(item, posts)), limit))
+            spec = feeds.FeedSpec(
+                title=f"{title} | {self.site_name}", description=description, home_url=home,
+                rss_url=self._url(rss_path), atom_url=self._url(atom_path), items=tuple(chosen),
+            )
+            out[rss_path] = feeds.rss(spec)
+            out[atom_path] = feeds.atom(spec)
+        return out
