@@ -1,0 +1,244 @@
+"""Feed bytes to safe Articles: RSS 0.9x/1.0/2.0 and Atom through feedparser,
+JSON Feed through `json`; no I/O here.
+
+Everything in a feed is untrusted. What leaves this module is already safe:
+titles and summaries are plain text (every tag stripped, script and style
+content dropped, entities decoded once), links are absolute http(s) URLs.
+Entity-expansion bombs and external entities: feedparser hands XML to expat
+(2.4+ refuses amplification), and its lenient fallback never expands DTD
+entities (see tests/test_fetch.py::test_billion_laughs_is_bounded).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import html
+import json
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+import feedparser
+import nh3
+
+from .articles import Article
+
+ALLOWED_SCHEMES = ("http", "https")
+FUTURE_SLACK = dt.timedelta(days=1)
+_SPACE = re.compile(r"\s+")
+
+# Problems feedparser reports that still leave a fully parsed document. A feed
+# served as text/plain or text/html (NonXMLContentType) is common and harmless.
+_SOFT_BOZO = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
+
+
+@dataclass
+class Parsed:
+    """What one feed document gave: articles and the problems met reading it."""
+
+    articles: list[Article] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None  # the document is unusable (not a feed at all)
+    well_formed: bool = True  # False: read with the lenient parser, do not trust it for a 304 later
+    site_url: str | None = None  # the feed's own home page link, when it gives one
+
+
+def plain_text(markup: str | None) -> str:
+    """Text of an HTML fragment: every tag stripped, script/style content dropped, entities decoded."""
+    if not markup:
+        return ""
+    text = html.unescape(nh3.clean(markup, tags=set(), attributes={}))
+    return _SPACE.sub(" ", text).strip()
+
+
+def safe_link(link: str | None, base: str | None) -> str | None:
+    """`link` made absolute against `base`; None unless it is http(s) with a host."""
+    if not link:
+        return None
+    link = link.strip()
+    if base:
+        link = urljoin(base, link)
+    parts = urlsplit(link)
+    if parts.scheme.lower() not in ALLOWED_SCHEMES or not parts.hostname:
+        return None
+    return link
+
+
+def _when(struct) -> dt.datetime | None:
+    if not struct:
+        return None
+    try:
+        return dt.datetime.fromtimestamp(calendar.timegm(struct), tz=dt.timezone.utc)
+    except (OverflowError, ValueError, OSError):
+        return None
+
+
+def _iso_date(text: object) -> dt.datetime | None:
+    if not isinstance(text, str) or not text:
+        return None
+    try:
+        value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.timezone.utc)
+    return value.astimezone(dt.timezone.utc)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """One entry as the feed gave it, before it is made safe."""
+
+    guid: str | None
+    link: str | None
+    title: str | None
+    summary: str | None
+    published: dt.datetime | None
+
+
+def _is_json(data: bytes, content_type: str) -> bool:
+    return "json" in content_type or data.lstrip()[:1] == b"{"
+
+
+def _read_json_feed(data: bytes, result: Parsed) -> list[_Entry]:
+    try:
+        doc = json.loads(data)
+    except (ValueError, RecursionError) as exc:
+        result.error = f"not valid JSON ({str(exc)[:80]})"
+        return []
+    version = doc.get("version") if isinstance(doc, dict) else None
+    if not (isinstance(version, str) and version.startswith("https://jsonfeed.org/version/")):
+        result.error = "JSON without a JSON Feed 'version' (https://jsonfeed.org/version/1.1)"
+        return []
+    home = doc.get("home_page_url")
+    result.site_url = home if isinstance(home, str) else None
+    items = doc.get("items")
+    entries = []
+    for item in items if isinstance(items, list) else []:
+        if not isinstance(item, dict):
+            continue
+
+        def text(key):
+            value = item.get(key)
+            return value if isinstance(value, str) else None
+
+        ident = item.get("id")
+        entries.append(_Entry(
+            guid=str(ident) if isinstance(ident, (str, int)) and str(ident) else None,
+            link=text("url") or text("external_url"),
+            title=text("title"),
+            summary=text("summary") or text("content_html") or text("content_text"),
+            published=_iso_date(item.get("date_published")) or _iso_date(item.get("date_modified")),
+        ))
+    return entries
+
+
+def _not_a_feed(parsed) -> str:
+    for link in parsed.feed.get("links", []):
+        if link.get("rel") == "alternate" and "xml" in (link.get("type") or "") and link.get("href"):
+            return f"a web page, not a feed; it names a feed at {link['href']}"
+    bozo = parsed.get("bozo_exception")
+    return "not an RSS, Atom or JSON feed" + (f" ({bozo})" if bozo else "")
+
+
+_CHARSET = re.compile(r";\s*charset=[\"']?([\w.:-]+)[\"']?", re.IGNORECASE)
+_SINGLE_BYTE = {"iso-8859-1", "latin1", "latin-1", "windows-1252", "cp1252", "us-ascii", "ascii"}
+
+
+def _trust_utf8(data: bytes, headers: dict[str, str], result: Parsed) -> dict[str, str]:
+    """Drop an HTTP charset that says Latin-1 when the bytes are valid, non-ASCII UTF-8.
+
+    HTTP's charset wins over the XML declaration, and servers often send a
+    default `charset=iso-8859-1` for UTF-8 files: obeying it turns "café" into
+    "cafÃ©". Valid multi-byte UTF-8 is practically never meant as Latin-1.
+    """
+    declared = _CHARSET.search(headers.get("content-type", ""))
+    if not declared or declared.group(1).lower() not in _SINGLE_BYTE or data.isascii():
+        return headers
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return headers
+    result.warnings.append(f"encoding: the server declared charset={declared.group(1)} but sent UTF-8; read as UTF-8")
+    return {**headers, "content-type": _CHARSET.sub("", headers["content-type"])}
+
+
+def _read_xml_feed(data: bytes, headers: dict[str, str], result: Parsed) -> list[_Entry]:
+    headers = _trust_utf8(data, headers, result)
+    parsed = feedparser.parse(data, response_headers=headers, sanitize_html=False,
+                              resolve_relative_uris=False)
+    if not parsed.version and not parsed.entries:
+        result.error = _not_a_feed(parsed)
+        return []
+    bozo = parsed.get("bozo_exception")
+    if isinstance(bozo, feedparser.CharacterEncodingOverride):
+        result.warnings.append(f"encoding: {bozo}")
+    elif isinstance(bozo, _SOFT_BOZO):
+        pass
+    elif bozo is not None:
+        result.well_formed = False
+        result.warnings.append(f"not well-formed XML ({bozo}); read {len(parsed.entries)} entries leniently")
+    result.site_url = parsed.feed.get("link")
+    return [
+        _Entry(
+            guid=entry.get("id") or None,
+            link=entry.get("link") or None,
+            title=entry.get("title"),
+            summary=entry.get("summary") or (entry.get("content") or [{}])[0].get("value"),
+            published=_when(entry.get("published_parsed") or entry.get("updated_parsed")),
+        )
+        for entry in parsed.entries
+    ]
+
+
+def parse_feed(data: bytes, *, url: str, headers: dict[str, str] | None = None,
+               source_id: str, source_name: str, now: dt.datetime) -> Parsed:
+    """The Articles of one feed document fetched from `url` (an http(s) URL, or a local path)."""
+    headers = {k.lower(): v for k, v in (headers or {}).items()}
+    result = Parsed()
+    if not data.strip():
+        result.error = "an empty document"
+        return result
+    content_type = headers.get("content-type", "").lower()
+    raw = _read_json_feed(data, result) if _is_json(data, content_type) else _read_xml_feed(data, headers, result)
+    if result.error:
+        return result
+    base = url if urlsplit(url).scheme.lower() in ALLOWED_SCHEMES else safe_link(result.site_url, None)
+    dropped_links: list[str] = []
+    no_link = duplicates = future = 0
+    seen: set[str] = set()
+    for entry in raw:
+        link = safe_link(entry.link, base)
+        if link is None and entry.guid and not entry.link:
+            link = safe_link(entry.guid, None)  # RSS guid isPermaLink
+        if link is None:
+            if entry.link:
+                dropped_links.append(entry.link.strip()[:60])
+            else:
+                no_link += 1
+            continue
+        guid = (entry.guid or link).strip()
+        if guid in seen:
+            duplicates += 1
+            continue
+        seen.add(guid)
+        published = entry.published
+        if published and published > now + FUTURE_SLACK:
+            future += 1
+            published = None
+        title = plain_text(entry.title) or plain_text(entry.summary)[:80] or link
+        result.articles.append(Article(
+            source_id=source_id, source_name=source_name, url=link, title=title,
+            summary=plain_text(entry.summary), published=published, guid=guid, first_seen=now,
+        ))
+    if dropped_links:
+        result.warnings.append(
+            f"dropped {len(dropped_links)} entries whose link is not http(s): {', '.join(map(repr, dropped_links[:3]))}")
+    if no_link:
+        result.warnings.append(f"skipped {no_link} entries without a link")
+    if duplicates:
+        result.warnings.append(f"{duplicates} entries repeat an earlier entry's id; kept the first of each")
+    if future:
+        result.warnings.append(f"{future} entries are dated in the future; their date was ignored")
+    return result

@@ -1,0 +1,176 @@
+"""Feed sources: the model built from the plugin config, its validation, and OPML.
+
+A source's `id` is derived from its URL (or from the local path as written in
+mkdocs.yml, not the resolved one), so it stays the same across clones and
+machines and keys its state and articles in the store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+PLUGIN_NAME = "winwin-reading-list"
+REMOTE_SCHEMES = ("http", "https")
+
+
+class SourceError(ValueError):
+    """A source declared in mkdocs.yml (or an OPML file) that cannot be used."""
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    url: str  # as declared: an http(s) URL, or a local path relative to mkdocs.yml
+    name: str
+    theme: str | None = None
+    weight: float = 1.0
+    max_items: int | None = None
+    path: Path | None = None  # the resolved local file; None for an http(s) source
+    timeout: float | None = None  # per-source overrides of the fetch settings
+    max_bytes: int | None = None
+
+    @property
+    def is_local(self) -> bool:
+        return self.path is not None
+
+
+def normalise_url(url: str) -> str:
+    """Scheme and host lowercased, default port and empty path made explicit, fragment dropped."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower()
+    port = parts.port
+    if port and (parts.scheme.lower(), port) not in (("http", 80), ("https", 443)):
+        host = f"{host}:{port}"
+    return urlunsplit((parts.scheme.lower(), host, parts.path or "/", parts.query, ""))
+
+
+def source_id(url: str) -> str:
+    """A short readable key, stable for a URL: `host-slug` plus 8 hex digits of its hash."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() in REMOTE_SCHEMES:
+        key = normalise_url(url)
+        label = parts.hostname or "feed"
+    else:
+        key = "file:" + Path(url).as_posix()
+        label = Path(url).stem or "file"
+    slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")[:40] or "feed"
+    return f"{slug}-{hashlib.sha256(key.encode()).hexdigest()[:8]}"
+
+
+def _where(index: int, name: object) -> str:
+    return f"reading list source #{index + 1}" + (f" ({name!r})" if name else "")
+
+
+def make_source(index: int, entry: Mapping[str, object], config_dir: Path) -> Source:
+    """One Source from a `sources:` item; the error names the source, the key and the fix."""
+    where = _where(index, entry.get("name"))
+    url = str(entry.get("url") or "").strip()
+    if not url:
+        raise SourceError(f"{where}: 'url' is empty. Fix: give an http(s) feed URL or a local file path.")
+    name = str(entry.get("name") or "").strip()
+    if not name:
+        raise SourceError(f"{where}: 'name' is empty. Fix: give the name readers see beside its articles.")
+    scheme = urlsplit(url).scheme.lower()
+    path = None
+    if scheme in REMOTE_SCHEMES:
+        if not urlsplit(url).hostname:
+            raise SourceError(f"{where}: 'url' {url!r} has no host. Fix: write it as https://host/path.")
+    elif scheme == "" or (len(scheme) == 1 and url[1:3] in (":\\", ":/")):  # a Windows drive is a path
+        path = (config_dir / url).resolve()
+    else:
+        raise SourceError(
+            f"{where}: 'url' {url!r} uses the scheme '{scheme}:'. "
+            "Fix: use an http:// or https:// feed URL, or a local file path relative to mkdocs.yml."
+        )
+    weight = entry.get("weight", 1.0)
+    if not isinstance(weight, (int, float)) or weight < 0:
+        raise SourceError(f"{where}: 'weight' must be a number 0 or above, got {weight!r}.")
+    for key in ("max_items", "max_bytes"):
+        value = entry.get(key)
+        if value is not None and (not isinstance(value, int) or value < 1):
+            raise SourceError(f"{where}: '{key}' must be a whole number 1 or above, got {value!r}.")
+    timeout = entry.get("timeout")
+    if timeout is not None and (not isinstance(timeout, (int, float)) or timeout <= 0):
+        raise SourceError(f"{where}: 'timeout' must be a number of seconds above 0, got {timeout!r}.")
+    return Source(
+        id=source_id(url), url=url, name=name, theme=entry.get("theme") or None, weight=float(weight),
+        max_items=entry.get("max_items"), path=path, timeout=timeout, max_bytes=entry.get("max_bytes"),
+    )
+
+
+def load_sources(entries: Iterable[Mapping[str, object]], config_dir: str | Path) -> list[Source]:
+    """Sources from the plugin's `sources:` list, in order; two sources with one URL are an error."""
+    sources: list[Source] = []
+    seen: dict[str, int] = {}
+    for index, entry in enumerate(entries):
+        source = make_source(index, entry, Path(config_dir))
+        if source.id in seen:
+            raise SourceError(
+                f"{_where(index, source.name)}: 'url' {source.url!r} is already source #{seen[source.id] + 1}. "
+                "Fix: remove one of the two."
+            )
+        seen[source.id] = index
+        sources.append(source)
+    return sources
+
+
+# --- OPML -------------------------------------------------------------------
+
+def parse_opml(data: bytes, origin: str = "OPML file") -> list[dict[str, str]]:
+    """The feeds of an OPML document as `sources:` items (url, name, and theme from its folder).
+
+    The standard library's expat (2.4+) refuses entity-expansion bombs and never
+    loads external entities, so an OPML file from anywhere is safe to read.
+    """
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError as exc:
+        raise SourceError(f"{origin}: not well-formed XML ({exc}). Fix: export it again from your feed reader.")
+    if root.tag != "opml" or root.find("body") is None:
+        raise SourceError(f"{origin}: not an OPML document (no <opml><body>). Fix: export OPML from your feed reader.")
+    found: list[dict[str, str]] = []
+
+    def walk(node: ET.Element, folder: str | None) -> None:
+        for outline in node.findall("outline"):
+            url = (outline.get("xmlUrl") or "").strip()
+            label = (outline.get("title") or outline.get("text") or "").strip()
+            if url:
+                item = {"url": url, "name": label or urlsplit(url).hostname or url}
+                theme = (outline.get("category") or "").split(",")[0].strip().strip("/") or folder
+                if theme:
+                    item["theme"] = theme
+                found.append(item)
+            walk(outline, label or folder if not url else folder)
+
+    walk(root.find("body"), None)
+    return found
+
+
+def sources_yaml(items: Iterable[Mapping[str, str]]) -> str:
+    """The `sources:` items as YAML to paste under the plugin in mkdocs.yml."""
+    import yaml
+
+    return yaml.safe_dump(list(map(dict, items)), sort_keys=False, allow_unicode=True, width=1000)
+
+
+def to_opml(sources: Iterable[Source], title: str) -> str:
+    """OPML 2.0 of the sources (local-file sources are left out: a feed reader cannot reach them)."""
+    opml = ET.Element("opml", version="2.0")
+    head = ET.SubElement(opml, "head")
+    ET.SubElement(head, "title").text = title
+    body = ET.SubElement(opml, "body")
+    for source in sources:
+        if source.is_local:
+            continue
+        attrs = {"type": "rss", "text": source.name, "title": source.name, "xmlUrl": source.url}
+        if source.theme:
+            attrs["category"] = source.theme
+        ET.SubElement(body, "outline", attrs)
+    ET.indent(opml)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(opml, encoding="unicode") + "\n"
