@@ -20,6 +20,12 @@ class SourceConfig(Config):
     max_items = Optional(Type(int))
     """At most this many of this source's articles on the reading list."""
 
+    timeout = Optional(Type((int, float)))
+    """Seconds to wait for this source (overrides `fetch_timeout`), for a feed that is always slow."""
+
+    max_bytes = Optional(Type(int))
+    """Largest body accepted from this source (overrides `fetch_max_bytes`)."""
+
 
 class ReadingListConfig(Config):
     sources = ListOfItems(SubConfig(SourceConfig), default=[])
@@ -33,6 +39,23 @@ class ReadingListConfig(Config):
 
     picks_file = Type(str, default="reading-list/picks.yml")
     """Docs-relative curation file: pins, hides and manual picks."""
+
+    # --- fetching (builder.fetch; `winwin feeds fetch`) --------------------
+
+    fetch_timeout = Type((int, float), default=10)
+    """Seconds a source may take: to connect, for each read, and for the whole download."""
+
+    fetch_max_bytes = Type(int, default=10 * 1024 * 1024)
+    """Largest feed accepted, counted on the wire and again after gzip decompression (10 MB)."""
+
+    fetch_max_redirects = Type(int, default=5)
+    """Redirects followed per request before giving up."""
+
+    fetch_concurrency = Type(int, default=32)
+    """Sources fetched at the same time. Above the number of slow feeds, one slow feed never delays others."""
+
+    fetch_user_agent = Optional(Type(str))
+    """User-Agent sent with every request; default `winwin/<version> (+<site_url>; <site_name>)`."""
 
     # --- curation (builder.curation) -------------------------------------
 
