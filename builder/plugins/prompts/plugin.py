@@ -29,7 +29,7 @@ ISSO_URL_ENV = "WINWIN_ISSO_URL"
 class PromptsPlugin(BasePlugin[PromptsConfig]):
     def on_config(self, config):
         # Lives across `mkdocs serve` rebuilds: everything per build is set here.
-        where = f"{os.path.basename(config.config_file_path or 'mkdocs.yml')}"
+        self.where = where = os.path.basename(config.config_file_path or "mkdocs.yml")
         isso = dict(self.config.isso)
         if os.environ.get(ISSO_URL_ENV):
             isso["url"] = os.environ[ISSO_URL_ENV]
@@ -65,7 +65,7 @@ class PromptsPlugin(BasePlugin[PromptsConfig]):
         image = self.config.og_image
         if image and not meta.is_absolute(image) and files.get_file_from_path(image.lstrip("/")) is None:
             log.warning(
-                f"'plugins.winwin-prompts.og_image': {image!r} is neither in {config.docs_dir}/ "
+                f"{self.where}: 'plugins.winwin-prompts.og_image' {image!r} is neither in the docs folder "
                 "nor in the theme. Fix: point it at an image file, or at an https:// URL."
             )
         return files
@@ -114,8 +114,9 @@ class PromptsPlugin(BasePlugin[PromptsConfig]):
             return image
         path = image.lstrip("/")
         if self.files is not None and self.files.get_file_from_path(path) is None:
+            docs = os.path.relpath(config.docs_dir, os.path.dirname(config.config_file_path or "."))
             log.warning(
-                f"{config.docs_dir}/{src}: 'image' {image!r} is not a file in {config.docs_dir}/. "
+                f"{docs}/{src}: 'image' {image!r} is not a file in {docs}/. "
                 "Fix: give a path from the docs folder, e.g. assets/card.png, or an https:// URL."
             )
             return ""
