@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from .articles import Article
 
@@ -30,7 +30,7 @@ TRACKING_PARAMS = frozenset({
     "oly_enc_id", "vero_id", "rb_clickid", "s_cid", "wickedid", "ncid",
 })
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_")
-_DEFAULT_PORTS = {"http": 80, "https": 443}
+_DEFAULT_PORTS = {"http": "80", "https": "443"}
 
 # Rules, as they appear in Decision.rule (and in `feeds list --why`).
 PINNED = "pinned"
@@ -74,40 +74,57 @@ class Decision:
     rank: int | None = None  # 1-based place among the kept articles
 
 
+# scheme://netloc path ?query #fragment; hand-rolled because urlsplit + parse_qsl
+# were two thirds of the time to curate 20,000 articles.
+_URL = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://([^/?#]*)([^?#]*)(?:\?([^#]*))?")
+_NETLOC = re.compile(r"^([^@:\[\]]+|\[[0-9A-Fa-f:.]+\])(?::(\d*))?$")
+
+
+def _is_tracking(pair: str) -> bool:
+    key = pair.split("=", 1)[0].lower()
+    return key in TRACKING_PARAMS or key.startswith(TRACKING_PREFIXES)
+
+
 def canonical_url(url: str) -> str:
     """The form two links to the same page share: used for de-duplication, pins and hides.
 
     Scheme and host lowercased, default port, fragment and tracking parameters
     removed, remaining parameters sorted, trailing slash of the path dropped.
+    Anything that is not a plain scheme://host URL is only trimmed.
     """
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:  # e.g. a broken IPv6 host: nothing to normalise
-        return url.strip()
-    scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower()
-    try:
-        port = parts.port
-    except ValueError:  # a port that is not a number: keep the text as it is
-        port = None
-    netloc = host if port in (None, _DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
-    path = parts.path.rstrip("/") or "/"
-    query = sorted(
-        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if k.lower() not in TRACKING_PARAMS and not k.lower().startswith(TRACKING_PREFIXES)
-    )
-    return urlunsplit((scheme, netloc, path, urlencode(query), ""))
+    url = url.strip()
+    match = _URL.match(url)
+    host = _NETLOC.match(match.group(2)) if match else None
+    if not host:  # user info, a broken host, no scheme: nothing safe to normalise
+        return url
+    scheme = match.group(1).lower()
+    netloc = host.group(1).lower()
+    if host.group(2) and host.group(2) != _DEFAULT_PORTS.get(scheme):
+        netloc += ":" + host.group(2)
+    path = match.group(3).rstrip("/") or "/"
+    query = sorted(p for p in (match.group(4) or "").split("&") if p and not _is_tracking(p))
+    return f"{scheme}://{netloc}{path}" + ("?" + "&".join(query) if query else "")
+
+
+_WORD = re.compile(r"[^\W_]+")
 
 
 def _words(text: str) -> tuple[str, ...]:
+    if text.isascii():  # the common case, and a fifth of the time of folding accents
+        return tuple(_WORD.findall(text.lower()))
     folded = unicodedata.normalize("NFKD", text).casefold()
-    return tuple(re.findall(r"[^\W_]+", "".join(c for c in folded if not unicodedata.combining(c))))
+    return tuple(_WORD.findall("".join(c for c in folded if not unicodedata.combining(c))))
+
+
+@functools.lru_cache(maxsize=1024)
+def _source_words(name: str) -> tuple[str, ...]:
+    return _words(name)
 
 
 def title_key(title: str, source_name: str = "") -> tuple[str, ...]:
     """A title's words, case, accents and punctuation folded, without a trailing '| Source'."""
     words = _words(title)
-    suffix = _words(source_name)
+    suffix = _source_words(source_name)
     if suffix and len(words) > len(suffix) and words[-len(suffix):] == suffix:
         words = words[: -len(suffix)]
     return words
@@ -190,8 +207,10 @@ def curate(articles: Iterable[Article], rules: Rules, now: dt.datetime) -> tuple
     half_life = rules.half_life_days * 86400.0 if rules.half_life_days > 0 else None
 
     dropped: list[Decision] = []
-    candidates: list[tuple[tuple, Decision]] = []
-    for article in articles:
+    # Sort keys first, so a plain sort ranks them: pins first, then score; ties
+    # by date, URL, source and input position, so the order never wobbles.
+    candidates: list[tuple] = []
+    for index, article in enumerate(articles):
         canonical = canonical_url(article.url)
         pinned = canonical in rules.pinned
         text = f"{article.title}\n{article.summary}"
@@ -202,52 +221,42 @@ def curate(articles: Iterable[Article], rules: Rules, now: dt.datetime) -> tuple
                 dropped.append(Decision(article, False, *verdict, 0.0, canonical))
                 continue
         weight = rules.weights.get(article.source_id, 1.0)
-        age = max((now - _when(article)).total_seconds(), 0.0)
+        when = _when(article)
+        age = max((now - when).total_seconds(), 0.0)
         recency = 0.5 ** (age / half_life) if half_life else 1.0
         score = weight * (recency + rules.keyword_weight * len(matched))
         explain = f"score {score:.3f} = weight {weight:g} × (recency {recency:.3f}"
         explain += f" + {rules.keyword_weight:g} × {len(matched)} keyword(s))" if include else ")"
-        decision = Decision(article, True, PINNED if pinned else RANKED, explain, score, canonical)
-        # Pins first, then score; ties by date, then URL and source, so the order never wobbles.
-        key = (not pinned, -score, -_when(article).timestamp(), canonical, article.source_id)
-        candidates.append((key, decision))
-    candidates.sort(key=lambda pair: pair[0])
+        candidates.append((not pinned, -score, -when.timestamp(), canonical, article.source_id, index,
+                           article, explain))
+    candidates.sort()
 
     kept: list[Decision] = []
     seen_urls: dict[str, str] = {}
     titles = _TitleIndex()
     per_source: dict[str, int] = {}
     total = 0
-    for _, d in candidates:
-        a = d.article
+    for not_pinned, minus_score, _, canonical, source_id, _, a, explain in candidates:
+        score = -minus_score
         words = title_key(a.title, a.source_name)
-        if d.canonical_url in seen_urls:
-            dropped.append(_drop(d, DUPLICATE_URL, f"duplicate: same page as the kept copy from "
-                                                   f"{seen_urls[d.canonical_url]}"))
+        if canonical in seen_urls:
+            rule, reason = DUPLICATE_URL, f"duplicate: same page as the kept copy from {seen_urls[canonical]}"
+        elif (same := titles.find(words)) is not None:
+            rule, reason = DUPLICATE_TITLE, f"duplicate: near-identical title to {same}"
+        elif not_pinned and (cap := rules.source_caps.get(source_id, rules.per_source)) is not None \
+                and per_source.get(source_id, 0) >= cap:
+            rule, reason = SOURCE_CAP, f"dropped: {a.source_name} already has {cap} article(s) on the list; {explain}"
+        elif not_pinned and rules.total is not None and total >= rules.total:
+            rule, reason = TOTAL_CAP, f"dropped: the list is full at {rules.total} article(s); {explain}"
+        else:
+            if not_pinned:
+                per_source[source_id] = per_source.get(source_id, 0) + 1
+                total += 1
+            # Only kept articles count as originals: a copy of a capped article may take its place.
+            seen_urls[canonical] = a.source_name
+            titles.add(words, canonical)
+            rule, reason = (RANKED, "kept: " + explain) if not_pinned else (PINNED, "kept: pinned in picks.yml; " + explain)
+            kept.append(Decision(a, True, rule, reason, score, canonical, len(kept) + 1))
             continue
-        same = titles.find(words)
-        if same is not None:
-            dropped.append(_drop(d, DUPLICATE_TITLE, f"duplicate: near-identical title to {same}"))
-            continue
-        if d.rule != PINNED:
-            cap = rules.source_caps.get(a.source_id, rules.per_source)
-            if cap is not None and per_source.get(a.source_id, 0) >= cap:
-                dropped.append(_drop(d, SOURCE_CAP, f"dropped: {a.source_name} already has "
-                                                    f"{cap} article(s) on the list; {d.reason}"))
-                continue
-            if rules.total is not None and total >= rules.total:
-                dropped.append(_drop(d, TOTAL_CAP, f"dropped: the list is full at {rules.total} "
-                                                   f"article(s); {d.reason}"))
-                continue
-            per_source[a.source_id] = per_source.get(a.source_id, 0) + 1
-            total += 1
-        # Only kept articles count as originals: a copy of a capped article may take its place.
-        seen_urls[d.canonical_url] = a.source_name
-        titles.add(words, d.canonical_url)
-        reason = ("kept: pinned in picks.yml; " if d.rule == PINNED else "kept: ") + d.reason
-        kept.append(Decision(a, True, d.rule, reason, d.score, d.canonical_url, len(kept) + 1))
+        dropped.append(Decision(a, False, rule, reason, score, canonical))
     return tuple(kept) + tuple(dropped)
-
-
-def _drop(d: Decision, rule: str, reason: str) -> Decision:
-    return Decision(d.article, False, rule, reason, d.score, d.canonical_url)
