@@ -52,12 +52,19 @@ def main() -> None:
 @CONFIG_OPTION
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("-d", "--site-dir", type=click.Path(file_okay=False), help="Where to write the site.")
-def build(config_file: str, strict: bool, site_dir: str | None) -> None:
+@click.option("--fetch", "fetch_first", is_flag=True,
+              help="Fetch the reading list's feeds first (`winwin feeds fetch`); else the build is offline.")
+def build(config_file: str, strict: bool, site_dir: str | None, fetch_first: bool) -> None:
     """Build the site; the previous site stays in place unless the build succeeds."""
     from mkdocs.exceptions import MkDocsException
 
     from .build import build_site
 
+    if fetch_first:
+        from .cli_feeds import run_fetch
+
+        # Failing feeds keep their last good articles, so they do not stop the build.
+        run_fetch(config_file)
     try:
         target = build_site(config_file, site_dir=site_dir, strict=strict)
     except MkDocsException as exc:
@@ -127,3 +134,8 @@ def new_post(config_file: str, title: str, authors: tuple[str, ...], themes: tup
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(render_post(title, today, authors, themes, description), encoding="utf-8")
     click.echo(str(path))
+
+
+from .cli_feeds import feeds  # noqa: E402 - after main: cli_feeds imports its helpers from here
+
+main.add_command(feeds)

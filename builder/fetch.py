@@ -57,6 +57,28 @@ def user_agent(site_name: str, site_url: str | None) -> str:
     return f"{tool} ({contact})" if contact else tool
 
 
+class ConfigProblem(ValueError):
+    """A fetch setting in mkdocs.yml out of its range."""
+
+
+def fetch_settings(config, site_name: str, site_url: str | None) -> FetchSettings:
+    """FetchSettings from the reading-list plugin's settings; the error names the key and the fix."""
+    checks = [
+        ("fetch_timeout", config.fetch_timeout > 0, "a number of seconds above 0"),
+        ("fetch_max_bytes", config.fetch_max_bytes >= 1024, "a number of bytes, 1024 or more"),
+        ("fetch_max_redirects", 0 <= config.fetch_max_redirects <= 5, "a whole number from 0 to 5"),
+        ("fetch_concurrency", 1 <= config.fetch_concurrency <= 256, "a whole number from 1 to 256"),
+    ]
+    for key, ok, wanted in checks:
+        if not ok:
+            raise ConfigProblem(f"'{key}' is {config[key]!r}. Fix: make it {wanted}.")
+    return FetchSettings(
+        timeout=float(config.fetch_timeout), max_bytes=config.fetch_max_bytes,
+        max_redirects=config.fetch_max_redirects, concurrency=config.fetch_concurrency,
+        user_agent=config.fetch_user_agent or user_agent(site_name, site_url),
+    )
+
+
 class FetchProblem(Exception):
     """A download that gave no usable feed; `advice` tells the owner what to do."""
 
@@ -340,7 +362,7 @@ def fetch_all(sources: Iterable[Source], store: Store, settings: FetchSettings,
               transport: httpx.BaseTransport | None = None) -> list[FetchResult]:
     """Fetch every source, `settings.concurrency` at a time, saving each into `store` as it lands."""
     sources = list(sources)
-    states = store.sources_state()
+    states = _adopt_moved(sources, store)
     results: list[FetchResult] = []
     limits = httpx.Limits(max_connections=settings.concurrency, max_keepalive_connections=settings.concurrency)
     with httpx.Client(headers={"User-Agent": settings.user_agent}, limits=limits, transport=transport,
@@ -355,6 +377,19 @@ def fetch_all(sources: Iterable[Source], store: Store, settings: FetchSettings,
                 progress(result)
     order = {s.id: i for i, s in enumerate(sources)}
     return sorted(results, key=lambda r: order[r.source.id])
+
+
+def _adopt_moved(sources: list[Source], store: Store) -> dict[str, SourceState]:
+    """Once the owner puts a moved feed's new URL in mkdocs.yml, its articles follow it."""
+    states = store.sources_state()
+    moved = {state.new_url: state.source_id for state in states.values() if state.new_url}
+    adopted = False
+    for source in sources:
+        old_id = moved.get(source.url)
+        if source.id not in states and old_id and old_id != source.id:
+            store.move_source(old_id, source.id)
+            adopted = True
+    return store.sources_state() if adopted else states
 
 
 def refresh_local(sources: Iterable[Source], store: Store, settings: FetchSettings | None = None) -> list[FetchResult]:

@@ -17,9 +17,10 @@ Readers (the build) only call `open_store(cache_dir)`, `articles()` and
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -177,6 +178,18 @@ class Store:
 
     # --- writing -----------------------------------------------------------
 
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: all of it lands, or (on any error or a crash) none of it."""
+        db = self._connect(create=True)
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
     def save(self, state: SourceState, articles: Iterable[Article] = ()) -> int:
         """Record one source's fetch: its state and any articles, in one transaction.
 
@@ -184,13 +197,11 @@ class Store:
         current url, title, summary and date but keep their `first_seen`.
         Articles the feed no longer lists are kept. Returns how many were new.
         """
-        db = self._connect(create=True)
         rows = [
             (a.source_id, a.guid, a.url, a.title, a.summary, _iso(a.published), _iso(a.first_seen))
             for a in articles
         ]
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction() as db:
             db.execute(
                 """INSERT INTO sources (id, url, name, etag, last_modified, status, error, retry_after,
                                         gone, new_url, last_ok, last_fetch)
@@ -215,11 +226,16 @@ class Store:
                      published=excluded.published""",
                 rows,
             )
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
         return len({row[1] for row in rows} - known)
+
+    def move_source(self, old_id: str, new_id: str) -> None:
+        """Give `old_id`'s articles to `new_id` (a feed that moved); its state goes, in one transaction."""
+        with self._transaction() as db:
+            db.execute("UPDATE OR IGNORE articles SET source_id = ? WHERE source_id = ?", (new_id, old_id))
+            db.execute("DELETE FROM articles WHERE source_id = ?", (old_id,))
+            db.execute("UPDATE OR IGNORE sources SET id = ?, etag = NULL, last_modified = NULL, new_url = NULL"
+                       " WHERE id = ?", (new_id, old_id))
+            db.execute("DELETE FROM sources WHERE id = ?", (old_id,))
 
 
 def open_store(cache_dir: str | Path) -> Store:
