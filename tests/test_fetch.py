@@ -111,6 +111,22 @@ def test_permanent_redirect_records_the_new_url_and_tells_the_owner(server, tmp_
         in format_report([result])
 
 
+def test_once_the_owner_takes_the_new_url_the_articles_follow(server, tmp_path):
+    server.expect_request("/was.xml").respond_with_data("", status=301, headers={"Location": "/now.xml"})
+    server.expect_request("/now.xml").respond_with_data((FEEDS / "rss20.xml").read_bytes())
+    old, new = remote(server.url_for("/was.xml")), remote(server.url_for("/now.xml"))
+    with open_store(tmp_path) as store:
+        fetch_all([old], store, SETTINGS)
+        server.clear()  # the feed now drops its old items
+        server.expect_request("/now.xml").respond_with_data(
+            b'<rss version="2.0"><channel><title>t</title><item><title>n</title><link>https://n.example/</link>'
+            b'</item></channel></rss>')
+        [result] = fetch_all([new], store, SETTINGS)
+        assert result.outcome == "updated"
+        assert {a.guid for a in store.articles([new.id])} == {"rss20-1", "rss20-2", "https://n.example/"}
+        assert set(store.sources_state()) == {new.id}
+
+
 def test_temporary_redirect_is_followed_without_recording_a_move(server, tmp_path):
     server.expect_request("/tmp.xml").respond_with_data("", status=302, headers={"Location": "/moved/tmp.xml"})
     server.expect_request("/moved/tmp.xml").respond_with_data((FEEDS / "atom.xml").read_bytes())
