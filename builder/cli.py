@@ -79,11 +79,31 @@ def build(config_file: str, strict: bool, site_dir: str | None, fetch_first: boo
 @main.command()
 @CONFIG_OPTION
 @click.option("-p", "--port", default=8000, show_default=True, type=int, help="Port on 127.0.0.1.")
-def serve(config_file: str, port: int) -> None:
+@click.option("--comments", is_flag=True,
+              help="Also run a local Isso comment server (SQLite in .cache/winwin/isso/) and point the pages at it.")
+def serve(config_file: str, port: int, comments: bool) -> None:
     """Preview the site on 127.0.0.1 with live reload; drafts are shown."""
+    import os
+
     from mkdocs.commands.serve import serve as mkdocs_serve
 
-    mkdocs_serve(config_file, livereload=True, dev_addr=f"127.0.0.1:{port}")
+    if not comments:
+        mkdocs_serve(config_file, livereload=True, dev_addr=f"127.0.0.1:{port}")
+        return
+    from .isso import IssoError, IssoServer
+    from .plugins.prompts.plugin import ISSO_URL_ENV
+
+    folder = Path(config_file).resolve().parent / ".cache" / "winwin" / "isso"
+    try:
+        with IssoServer(folder, site_origin=f"http://127.0.0.1:{port}") as isso:
+            click.echo(f"Comments: Isso on {isso.url} (database {isso.db}, log {isso.log_file})")
+            os.environ[ISSO_URL_ENV] = isso.url
+            try:
+                mkdocs_serve(config_file, livereload=True, dev_addr=f"127.0.0.1:{port}")
+            finally:
+                os.environ.pop(ISSO_URL_ENV, None)
+    except IssoError as exc:
+        _fail(str(exc))
 
 
 @main.command()

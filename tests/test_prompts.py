@@ -55,19 +55,25 @@ FULL_CHANNELS = """\
         category_id: DIC_xyz
 """
 
-POSTS = {
-    "content/blog/.authors.yml": """
+# Avatars as data: URIs, so a browser on these pages requests nothing outside 127.0.0.1.
+PIXEL = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"
+AUTHORS = {
+    "content/blog/.authors.yml": f"""
         authors:
           ann:
             name: Ann Example
             description: Tester
-            avatar: https://test.example.org/ann.png
+            avatar: "{PIXEL}"
             email: ann@test.example.org
           bob:
             name: Bob Example
             description: Tester
-            avatar: https://test.example.org/bob.png
+            avatar: "{PIXEL}"
     """,
+}
+
+POSTS = {
+    **AUTHORS,
     "content/blog/posts/asked.md": """
         ---
         title: "Asked: follow-ups"

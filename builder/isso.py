@@ -1,0 +1,163 @@
+"""A real local Isso comment server for previews and tests.
+
+`winwin serve --comments` runs one beside the preview so authors see the real
+comment box. Isso (the pip package `isso`) reads an INI config; here it is
+written under `.cache/winwin/isso/` with the SQLite database beside it:
+
+- `[general] host` is the site's origin (Isso answers CORS requests from it
+  only, and fetches pages from it to name new threads);
+- `[server] listen` is a free port on 127.0.0.1, never another interface.
+
+Use it as a context manager; the process is stopped on exit, also on errors::
+
+    with IssoServer(Path(".cache/winwin/isso"), site_origin="http://127.0.0.1:8000") as isso:
+        print(isso.url)  # http://127.0.0.1:PORT/, for the prompts plugin's isso.url
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+START_TIMEOUT = 20.0
+"""Seconds to wait for Isso to answer before giving up."""
+
+
+class IssoError(RuntimeError):
+    """Isso is missing, misconfigured or did not start; the message says how to fix it."""
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def origin(url: str) -> str:
+    """The scheme://host:port of a URL, as browsers send it in the Origin header."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise IssoError(f"Isso needs the site's http(s) origin, got {url!r}.")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def config_text(*, dbpath: Path, site_origins: list[str], port: int, salt: str) -> str:
+    """Isso's configuration for a local preview: loopback only, no mail, no moderation."""
+    hosts = "\n    ".join(origin(o) for o in site_origins)
+    return f"""\
+# Written by winwin for a local preview; rewritten on every start.
+[general]
+dbpath = {dbpath}
+host =
+    {hosts}
+notify = stdout
+gravatar = false
+latest-enabled = false
+
+[admin]
+enabled = false
+
+[moderation]
+enabled = false
+
+[server]
+listen = http://127.0.0.1:{port}/
+reload = false
+
+[guard]
+enabled = true
+# An author tries a few comments in a row while previewing.
+ratelimit = 20
+direct-reply = 20
+reply-to-self = true
+require-author = false
+require-email = false
+
+[hash]
+salt = {salt}
+"""
+
+
+class IssoServer:
+    """An Isso process on 127.0.0.1, started on enter and stopped on exit."""
+
+    def __init__(self, folder: Path, *, site_origin: str | list[str], port: int | None = None):
+        self.folder = Path(folder)
+        self.site_origins = [site_origin] if isinstance(site_origin, str) else list(site_origin)
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.db = self.folder / "comments.db"
+        self.config_file = self.folder / "isso.cfg"
+        self.log_file = self.folder / "isso.log"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> "IssoServer":
+        if importlib.util.find_spec("isso") is None:
+            raise IssoError(
+                "The 'isso' package is not installed, so no local comment server can run. "
+                "Fix: pip install 'winwin[comments]' (or pip install isso)."
+            )
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.config_file.write_text(config_text(
+            dbpath=self.db.resolve(), site_origins=self.site_origins, port=self.port,
+            salt=secrets.token_hex(12),
+        ), encoding="utf-8")
+        log = self.log_file.open("wb")
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-c", "from isso import main; main()",
+                 "-c", str(self.config_file.resolve()), "run"],
+                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            )
+        finally:
+            log.close()
+        self._wait_until_ready()
+        return self
+
+    def _wait_until_ready(self) -> None:
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                self.stop()
+                raise IssoError(f"Isso exited with code {self.process.returncode}:\n{self._log_tail()}")
+            try:
+                with urllib.request.urlopen(self.url + "info", timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            time.sleep(0.1)
+        self.stop()
+        raise IssoError(f"Isso did not answer on {self.url} within {START_TIMEOUT:.0f} s:\n{self._log_tail()}")
+
+    def _log_tail(self, lines: int = 20) -> str:
+        try:
+            text = self.log_file.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return "(no log)"
+        return "\n".join(text.splitlines()[-lines:]) or "(empty log)"
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=5)
+
+    def __enter__(self) -> "IssoServer":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
