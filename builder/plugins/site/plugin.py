@@ -37,6 +37,9 @@ class SitePlugin(BasePlugin[SiteConfig]):
         self.site_url = config.site_url or ""
         self.site_name = config.site_name
         self.urls: dict[str, str] = {}  # docs-relative source path -> absolute page URL
+        # The community heading carries its id as `{ #community-pointers }`.
+        if "attr_list" not in config.markdown_extensions:
+            config.markdown_extensions.append("attr_list")
         if not self.site_url:
             log.warning(
                 "mkdocs.yml: 'site_url' is not set, so feeds, share links and link "
@@ -93,6 +96,11 @@ class SitePlugin(BasePlugin[SiteConfig]):
         if chapter:
             links += self.feed_links.get(chapter.theme, [])
         context["winwin_feeds"] = links
+        return context
+
+    def on_template_context(self, context, *, template_name, config):
+        # Theme templates without a page (404.html) get the blog's feeds too.
+        context["winwin_feeds"] = list(getattr(self, "feed_links", {}).get("", []))
         return context
 
     def on_post_build(self, *, config):
