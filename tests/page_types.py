@@ -79,6 +79,31 @@ def page_types(site: Path, docs: Path = REPO / "content") -> list[PageType]:
     return found
 
 
+FEED_TYPES = {"application/rss+xml", "application/atom+xml", "application/feed+json"}
+
+
+def site_url(site: Path) -> str:
+    """The production origin and path the site was built for: the home page's canonical URL."""
+    canonical = lxml.html.parse(str(site / "index.html")).getroot().find(".//link[@rel='canonical']")
+    assert canonical is not None, f"{site / 'index.html'} has no <link rel=canonical>: is site_url set?"
+    return canonical.get("href")
+
+
+def published_feeds(site: Path) -> dict[str, str]:
+    """Every feed announced by a <link rel=alternate> in any page head: site path -> title."""
+    from urllib.parse import urljoin
+
+    base = "http://site.invalid/"  # any origin: only the resolved path is kept
+    feeds: dict[str, str] = {}
+    for html_file in sorted(site.rglob("*.html")):
+        page_url = urljoin(base, _url_path(site, html_file))
+        for link in lxml.html.parse(str(html_file)).getroot().iterfind(".//head/link[@rel='alternate']"):
+            if link.get("type") in FEED_TYPES:
+                path = urljoin(page_url, link.get("href")).removeprefix(base)
+                feeds.setdefault(path, link.get("title", ""))
+    return feeds
+
+
 def path_of(found: list[PageType], name: str) -> str:
     """The URL path of page type `name`; skips the test when the build has none."""
     import pytest
