@@ -44,8 +44,20 @@ def _site_settings(config_file: str):
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="winwin")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """Publish a give-first networking guide, pointer posts and a reading list."""
+    # MkDocs' own CLI prints its log; without a handler here, `build --strict`
+    # would say "Aborted with 1 warnings" and never show the warning.
+    import logging
+
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s - %(message)s"))
+    handler.setLevel(logging.INFO if ctx.invoked_subcommand == "serve" else logging.WARNING)
+    mkdocs_log = logging.getLogger("mkdocs")
+    mkdocs_log.setLevel(logging.INFO)
+    mkdocs_log.addHandler(handler)
+    ctx.call_on_close(lambda: mkdocs_log.removeHandler(handler))
 
 
 @main.command()
