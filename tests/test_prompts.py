@@ -384,16 +384,19 @@ def test_needs_the_winwin_plugin(tmp_path):
         _configure(root)
 
 
-def test_mkdocs_build_reports_the_bad_key(tmp_path):
+def test_winwin_build_reports_the_bad_key_and_keeps_the_old_site(tmp_path):
     root = small_site(tmp_path, {"mkdocs.yml": config("      isso:\n        url: comments.example.org\n")})
+    (root / "site").mkdir()
+    (root / "site" / "keep.txt").write_text("old")
     result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict"],
+        [str(Path(sys.executable).parent / "winwin"), "build", "--strict"],
         cwd=root, capture_output=True, text=True, timeout=120,
     )
     assert result.returncode == 1
     assert "mkdocs.yml: 'plugins.winwin-prompts.isso.url' must be an http(s) URL, got 'comments.example.org'" \
         in result.stderr
     assert "Traceback" not in result.stderr
+    assert (root / "site" / "keep.txt").read_text() == "old"
 
 
 # --- pure logic ----------------------------------------------------------------
