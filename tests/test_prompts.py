@@ -320,20 +320,9 @@ def test_without_site_url_nothing_breaks(tmp_path, caplog):
 
 
 def test_missing_page_image_is_a_warning_naming_file_and_key(tmp_path, caplog):
-    root = small_site(tmp_path, {
-        "mkdocs.yml": config(),
-        "content/blog/posts/hello.md": """
-            ---
-            title: Hello
-            date: 2026-01-02
-            authors: [ann]
-            themes: [first]
-            description: A first post.
-            image: assets/nope.png
-            ---
-            Hello text.
-        """,
-    })
+    root = small_site(tmp_path, {"mkdocs.yml": config()})
+    post = root / "content/blog/posts/hello.md"
+    post.write_text(post.read_text().replace("---\nHello", "image: assets/nope.png\n---\nHello"))
     with caplog.at_level(logging.WARNING), pytest.raises(Abort):
         build_tree(root, strict=True)
     assert "content/blog/posts/hello.md: 'image' 'assets/nope.png' is not a file in content/" in caplog.text
