@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import threading
 import time
 import zlib
 from collections.abc import Callable, Iterable
@@ -273,9 +274,26 @@ def _network_problem(exc: Exception, timeout: float) -> FetchProblem:
     return FetchProblem(f"{type(exc).__name__}: {exc}", "try again later; if it persists, check the URL")
 
 
-def fetch_source(client: httpx.Client | None, source: Source, previous: SourceState | None,
-                 settings: FetchSettings, now: dt.datetime | None = None) -> FetchResult:
-    """Fetch and parse one source; never raises for anything the source or network does."""
+@dataclass(frozen=True)
+class _ParseStep:
+    """A body downloaded and waiting to be parsed (CPU work, kept off the download threads)."""
+
+    source: Source
+    base: SourceState
+    download: _Download
+    now: dt.datetime
+
+    @property
+    def size(self) -> int:
+        return len(self.download.body)
+
+    def __call__(self) -> FetchResult:
+        return _interpret(self.source, self.base, self.download, self.now)
+
+
+def download_source(client: httpx.Client | None, source: Source, previous: SourceState | None,
+                    settings: FetchSettings, now: dt.datetime | None = None) -> FetchResult | _ParseStep:
+    """The network half of a fetch: a finished result (skipped, failed), or the parse step left to run."""
     now = now or utcnow()
     base = previous or SourceState(source_id=source.id, url=source.url, name=source.name)
     base = replace(base, url=source.url, name=source.name, last_fetch=now)
@@ -298,10 +316,17 @@ def fetch_source(client: httpx.Client | None, source: Source, previous: SourceSt
                 download = _download(client, source.url, previous, settings, timeout, max_bytes)
             except httpx.HTTPError as exc:
                 raise _network_problem(exc, timeout) from exc
-        return _interpret(source, base, download, now)
     except FetchProblem as problem:
         state = replace(base, status=problem.status, error=str(problem))
         return FetchResult(source, state, "failed", problem=str(problem), advice=problem.advice)
+    return _ParseStep(source, base, download, now)
+
+
+def fetch_source(client: httpx.Client | None, source: Source, previous: SourceState | None,
+                 settings: FetchSettings, now: dt.datetime | None = None) -> FetchResult:
+    """Fetch and parse one source; never raises for anything the source or network does."""
+    step = download_source(client, source, previous, settings, now)
+    return step() if isinstance(step, _ParseStep) else step
 
 
 def _read_local(source: Source, max_bytes: int) -> _Download:
@@ -357,20 +382,59 @@ def _interpret(source: Source, base: SourceState, download: _Download, now: dt.d
 
 # --- many sources ------------------------------------------------------------
 
+class _Backlog:
+    """Bytes downloaded but not yet parsed, bounded: downloads cannot outrun parsing without limit."""
+
+    def __init__(self, limit: int):
+        self.limit, self.size = limit, 0
+        self.changed = threading.Condition()
+
+    def add(self, size: int) -> None:
+        # Whenever size > 0 a finished download is waiting for the parser, which
+        # will call done(): waiting here cannot deadlock.
+        with self.changed:
+            self.changed.wait_for(lambda: self.size == 0 or self.size + size <= self.limit)
+            self.size += size
+
+    def done(self, size: int) -> None:
+        with self.changed:
+            self.size -= size
+            self.changed.notify_all()
+
+
 def fetch_all(sources: Iterable[Source], store: Store, settings: FetchSettings,
-              progress: Callable[[FetchResult], None] | None = None,
-              transport: httpx.BaseTransport | None = None) -> list[FetchResult]:
-    """Fetch every source, `settings.concurrency` at a time, saving each into `store` as it lands."""
+              progress: Callable[[FetchResult], None] | None = None) -> list[FetchResult]:
+    """Fetch every source, saving each into `store` as it lands.
+
+    `settings.concurrency` threads download; the calling thread parses and
+    writes. Parsing is CPU work, so a download thread never waits for it: the
+    next download (perhaps of a feed that hangs until its timeout) starts at once.
+    """
     sources = list(sources)
     states = _adopt_moved(sources, store)
+    backlog = _Backlog(4 * settings.max_bytes)
+
+    def download(source: Source) -> FetchResult | _ParseStep:
+        step = download_source(client, source, states.get(source.id), settings)
+        if isinstance(step, _ParseStep):
+            backlog.add(step.size)
+        return step
+
     results: list[FetchResult] = []
     limits = httpx.Limits(max_connections=settings.concurrency, max_keepalive_connections=settings.concurrency)
-    with httpx.Client(headers={"User-Agent": settings.user_agent}, limits=limits, transport=transport,
-                      timeout=httpx.Timeout(settings.timeout), trust_env=True) as client, \
-            ThreadPoolExecutor(max_workers=max(1, settings.concurrency), thread_name_prefix="winwin-fetch") as pool:
-        futures = [pool.submit(fetch_source, client, s, states.get(s.id), settings) for s in sources]
-        for future in as_completed(futures):
-            result = future.result()
+    with httpx.Client(headers={"User-Agent": settings.user_agent}, limits=limits,
+                      timeout=httpx.Timeout(settings.timeout)) as client, \
+            ThreadPoolExecutor(max_workers=settings.concurrency, thread_name_prefix="winwin-fetch") as pool:
+        # Sources that failed last time first: a feed that hangs then starts its
+        # timeout at once instead of after the queue, so it delays nothing.
+        queue = sorted(sources, key=lambda s: not (states.get(s.id) and states[s.id].error))
+        for future in as_completed([pool.submit(download, s) for s in queue]):
+            result = step = future.result()
+            if isinstance(step, _ParseStep):
+                try:
+                    result = step()
+                finally:
+                    backlog.done(step.size)
             result = replace(result, new_articles=store.save(result.state, result.articles))
             results.append(result)
             if progress:
