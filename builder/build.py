@@ -27,12 +27,24 @@ def build_site(config_file: str, site_dir: str | None = None, strict: bool = Fal
         try:
             build(config)
         finally:
-            config.plugins.on_shutdown()
+            _shut_down(config)
         _swap(temp, target)
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
         raise
     return target
+
+
+def _shut_down(config) -> None:
+    # MkDocs keeps one instance of a plugin with on_startup for the whole
+    # process, and Material's blog deletes its temporary folder on shutdown; it
+    # only creates it again when it writes a listing page. So a later build in
+    # the same process (tests, a script) that fails before that point would
+    # end with FileNotFoundError here, hiding the real error.
+    try:
+        config.plugins.on_shutdown()
+    except FileNotFoundError:
+        pass
 
 
 def _swap(new: Path, target: Path) -> None:

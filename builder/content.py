@@ -112,10 +112,14 @@ def _read(docs: Path, rel: str, problems: list[Problem]) -> frontmatter.Post | N
     try:
         return frontmatter.load(docs / rel)
     except yaml.YAMLError as exc:
+        # The front matter text starts with the newline after the first '---',
+        # so YAML's line numbers are the file's.
         mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        problems.append(Problem(rel, "", f"the front matter is not valid YAML{where}",
-                                "check the lines between the two '---' for a missing colon, quote or indent"))
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        what = f" ({exc.problem})" if getattr(exc, "problem", None) else ""
+        problems.append(Problem(rel, "", f"the front matter is not valid YAML{where}{what}",
+                                "check the lines between the two '---': put a value that contains "
+                                "a colon in quotes (title: \"Ask: then listen\"), and indent list items evenly"))
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(Problem(rel, "", f"cannot be read ({exc})", "save it as UTF-8 text"))
     return None

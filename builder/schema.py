@@ -151,7 +151,7 @@ def validate(
                     problems.append(Problem(
                         path, key, f"unknown value '{item}'",
                         f"use one of: {', '.join(sorted(valid)) or '(none defined)'}"
-                        + _did_you_mean(item, valid),
+                        + _did_you_mean(item, valid) + f" ({spec.help})",
                     ))
     for key in meta:
         if key in fields or key in FOREIGN_KEYS:
