@@ -129,3 +129,35 @@ def export(config_file: str) -> None:
     if local:
         click.echo(f"Left out {len(local)} local-file sources (a feed reader cannot reach them): "
                    + ", ".join(local), err=True)
+
+
+@feeds.command("list")
+@CONFIG_OPTION
+@click.option("--why", is_flag=True, help="Also list dropped articles, each with the rule that decided and its score.")
+def list_(config_file: str, why: bool) -> None:
+    """List the reading list as the next build will curate it (reads the store, offline).
+
+    Each line: rank (or '-' when dropped), score, the rule that decided, title
+    and source; with --why, every stored article and the reason in words.
+    """
+    from .curation import curate
+    from .plugins.reading_list.plugin import build_time, curation_rules, load_picks, stored_articles
+
+    config, settings, sources, config_dir = _reading_list(config_file)
+    try:
+        picks, warnings = load_picks(config.docs_dir, settings.picks_file)
+    except ValueError as exc:
+        _fail(str(exc))
+    articles, more = stored_articles(sources, config_dir / settings.cache_dir)
+    for warning in warnings + more:
+        click.secho(f"warning: {warning}", fg="yellow", err=True)
+    decisions = curate(articles, curation_rules(settings, sources, picks), build_time())
+    kept = [d for d in decisions if d.kept]
+    click.echo(f"{len(kept)} of {len(decisions)} stored articles on the reading list"
+               + (f", {len(picks.manual)} manual pick(s) besides." if picks.manual else "."))
+    for d in decisions if why else kept:
+        rank = f"{d.rank:>3}" if d.kept else "  -"
+        click.echo(f"{rank} {d.score:7.3f}  {d.rule:<18} {d.article.title}  ({d.article.source_name})")
+        if why:
+            click.echo(f"{'':13}{d.reason}")
+            click.echo(f"{'':13}{d.article.url}")

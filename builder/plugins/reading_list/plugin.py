@@ -77,6 +77,31 @@ def curation_rules(config: ReadingListConfig, sources, picks: Picks) -> curation
     )
 
 
+def load_picks(docs_dir: str | Path, picks_file: str) -> tuple[Picks, list[str]]:
+    """picks.yml and its warnings; ValueError listing every error when it has any."""
+    where = posixpath.join(Path(docs_dir).name, picks_file)
+    picks, problems = read_picks(Path(docs_dir) / picks_file, where)
+    errors = [f"  - {p}" for p in problems if not p.warning]
+    if errors:
+        raise ValueError(f"{len(errors)} problem(s) in {where}:\n" + "\n".join(errors))
+    return picks, [str(p) for p in problems if p.warning]
+
+
+def stored_articles(sources, cache_dir: Path) -> tuple[list, list[str]]:
+    """The stored articles of `sources`, after re-reading the local-file ones; and warnings."""
+    from ...fetch import refresh_local
+
+    warnings = []
+    with open_store(cache_dir) as store:
+        for result in refresh_local([s for s in sources if s.is_local], store):
+            where = f"reading list source '{result.source.name}' ({result.source.url})"
+            warnings += [f"{where}: {w}" for w in result.warnings]
+            if result.problem:
+                fix = f" Fix: {result.advice}" if result.advice else ""
+                warnings.append(f"{where}: {result.problem}; its last good articles are kept.{fix}")
+        return store.articles([s.id for s in sources]), warnings
+
+
 class ReadingListPlugin(BasePlugin[ReadingListConfig]):
     def on_config(self, config):
         # The plugin lives across `mkdocs serve` rebuilds: reset per-build state.
@@ -101,8 +126,13 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
             path = Path(file.abs_src_path).resolve() if file.abs_src_path else None
             if file.src_uri == self.config.picks_file or path in {s.path for s in self.sources}:
                 files.remove(file)
-        picks = self._read_picks(docs)
-        articles = self._read_store()
+        try:
+            picks, warnings = load_picks(docs, self.config.picks_file)
+        except ValueError as exc:
+            raise PluginError(str(exc)) from None
+        articles, more = stored_articles(self.sources, self.config_dir / self.config.cache_dir)
+        for warning in warnings + more:
+            log.warning(warning)
         rules = curation_rules(self.config, self.sources, picks)
         decisions = curation.curate(articles, rules, build_time())
         self.model = self._model(decisions, picks, config)
@@ -154,31 +184,6 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         Path(config.site_dir, ATOM_PATH).write_bytes(feeds.atom(spec))
 
     # -------------------------------------------------------------------------
-
-    def _read_picks(self, docs: Path) -> Picks:
-        where = posixpath.join(Path(docs).name, self.config.picks_file)
-        picks, problems = read_picks(docs / self.config.picks_file, where)
-        errors = [p for p in problems if not p.warning]
-        for problem in problems:
-            if problem.warning:
-                log.warning(str(problem))
-        if errors:
-            listing = "\n".join(f"  - {p}" for p in errors)
-            raise PluginError(f"{len(errors)} problem(s) in {where}:\n{listing}")
-        return picks
-
-    def _read_store(self) -> list:
-        from ...fetch import refresh_local
-
-        with open_store(self.config_dir / self.config.cache_dir) as store:
-            for result in refresh_local([s for s in self.sources if s.is_local], store):
-                where = f"reading list source '{result.source.name}' ({result.source.url})"
-                for warning in result.warnings:
-                    log.warning(f"{where}: {warning}")
-                if result.problem:
-                    fix = f" Fix: {result.advice}" if result.advice else ""
-                    log.warning(f"{where}: {result.problem}; its last good articles are kept.{fix}")
-            return store.articles([s.id for s in self.sources])
 
     def _model(self, decisions, picks: Picks, config) -> reading_list.ReadingList:
         site = config.plugins.get("winwin")
