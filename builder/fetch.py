@@ -235,8 +235,9 @@ def _download(client: httpx.Client, url: str, previous: SourceState | None, sett
                 body = _Body(response.headers.get("content-encoding", ""), max_bytes)
                 for chunk in response.iter_raw():
                     body.feed(chunk)
-                    if time.monotonic() > deadline:
-                        raise httpx.ReadTimeout("the download took longer than the timeout")
+                    if time.monotonic() > deadline:  # each read was quick, but the whole is too slow
+                        raise FetchProblem(f"the download took longer than {timeout:g} s",
+                                           "raise this source's timeout if it is always this slow", 200)
                 download.body, wire = body.bytes(), wire + body.wire
             download.wire_bytes = wire
             return download

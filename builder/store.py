@@ -5,11 +5,13 @@ result is written in one transaction, in WAL mode, so a crash mid-fetch leaves
 either the previous state or the new one, never half of each. Articles are keyed
 by (source id, guid) and are never deleted when a feed drops old items.
 
-Why not `reader`'s retriever: it gives no cap on the body size (it hands the
-response stream to feedparser unbounded, before or after gzip decompression),
-no per-source Retry-After bookkeeping we can read back, and its own storage
-schema would sit beside ours. The limits of issue 4 are easier to prove on
-our own small httpx fetcher (builder.fetch) feeding this store.
+Why not `reader`'s retriever (reader 3.26, checked): it hands
+`response.raw` with `decode_content=True` straight to feedparser, so there is
+no cap on the body, neither on the wire nor after gzip decompression (a gzip
+bomb is read in full); redirects follow requests' default of 30, not 5; a 410
+or a 301 is not told apart from other responses; and its own SQLite schema
+would sit beside ours. It does honour Retry-After. The limits of issue 4 are
+easier to prove on our small httpx fetcher (builder.fetch) feeding this store.
 
 Readers (the build) only call `open_store(cache_dir)`, `articles()` and
 `sources_state()`; a missing store reads as empty and is not created.

@@ -226,3 +226,37 @@ def test_guid_that_is_a_permalink_stands_in_for_a_missing_link():
 def test_json_that_is_not_a_json_feed_is_an_error():
     assert "JSON Feed 'version'" in parse(b'{"items": []}').error
     assert parse(b"{\"a\": " + b"[" * 100_000).error.startswith("not valid JSON")  # too deep
+
+
+def test_no_more_than_concurrency_requests_at_once(server, tmp_path):
+    import threading
+
+    from werkzeug import Response
+
+    lock, state = threading.Lock(), {"now": 0, "max": 0}
+    body = (FEEDS / "rss20.xml").read_bytes()
+
+    def slow(request):
+        with lock:
+            state["now"] += 1
+            state["max"] = max(state["max"], state["now"])
+        time.sleep(0.15)
+        with lock:
+            state["now"] -= 1
+        return Response(body, content_type="application/rss+xml")
+
+    for n in range(9):
+        server.expect_request(f"/slow/{n}.xml").respond_with_handler(slow)
+    sources = [remote(server.url_for(f"/slow/{n}.xml"), f"Slow {n}") for n in range(9)]
+    with open_store(tmp_path) as store:
+        results = fetch_all(sources, store, FetchSettings(timeout=2, concurrency=3))
+    assert [r.outcome for r in results] == ["updated"] * 9
+    assert state["max"] == 3
+
+
+def test_a_source_can_lower_the_body_cap(server, tmp_path):
+    server.expect_request("/capped.xml").respond_with_data((FEEDS / "atom.xml").read_bytes())
+    source = Source(id="capped", url=server.url_for("/capped.xml"), name="Capped", max_bytes=100)
+    with open_store(tmp_path) as store:
+        [result] = fetch_all([source], store, SETTINGS)
+    assert result.failed and "over the 100-byte cap" in result.problem

@@ -56,6 +56,16 @@ def _hang(request):
     return Response(GOOD, content_type="application/rss+xml")
 
 
+def _drip(request):
+    """A byte every tenth of a second: each read is quick, the whole never ends in time."""
+    def body():
+        yield GOOD[:40]
+        for _ in range(int(TIMEOUT * 60)):
+            time.sleep(0.1)
+            yield b" "
+    return Response(body(), content_type="application/rss+xml", direct_passthrough=True)
+
+
 def _closed_port() -> int:
     with socket.socket() as sock:  # bound then closed: nothing listens there
         sock.bind(("127.0.0.2", 0))
@@ -66,6 +76,7 @@ def _closed_port() -> int:
 # "other" is a second server on 127.0.0.2: another host on loopback.
 CASES = {
     "timeout": (lambda s, o: _hang, "failed", f"no answer within {TIMEOUT:g} s"),
+    "slow-drip": (lambda s, o: _drip, "failed", f"the download took longer than {TIMEOUT:g} s"),
     "404": (lambda s, o: Response("missing", status=404), "failed", "404 Not Found"),
     "410": (lambda s, o: Response("gone", status=410), "failed", "410 Gone"),
     "500": (lambda s, o: Response("boom", status=500), "failed", "500: a server error"),
