@@ -167,3 +167,25 @@ def test_feeds_fetch_reports_failures_and_exits_by_the_documented_rule(tmp_path)
     assert user_agents == {f"winwin/{version('winwin')} (+https://feeds.example.org/; Feeds test)"}
     with open_store(tmp_path / ".cache" / "winwin") as store:
         assert len(store.articles()) == 4
+
+
+def test_build_fetch_fetches_first_and_a_failing_feed_does_not_stop_it(tmp_path):
+    from tests.support import MINIMAL_CONFIG, small_site
+
+    with feed_server() as server:
+        server.expect_request("/a.xml").respond_with_data((FEEDS / "atom.xml").read_bytes())
+        server.expect_request("/b.xml").respond_with_data("down", status=500)
+        config = MINIMAL_CONFIG + (
+            "  - winwin-reading-list:\n      sources:\n"
+            f"        - {{url: '{server.url_for('/a.xml')}', name: Atom sample}}\n"
+            f"        - {{url: '{server.url_for('/b.xml')}', name: Broken}}\n")
+        small_site(tmp_path, config=config)
+        offline = run("build", "-f", str(tmp_path / "mkdocs.yml"), "-d", str(tmp_path / "offline"))
+        requests_offline = len(server.log)
+        result = run("build", "--fetch", "-f", str(tmp_path / "mkdocs.yml"), "-d", str(tmp_path / "out"))
+    assert offline.exit_code == 0 and requests_offline == 0  # a plain build never touches the network
+    assert result.exit_code == 0, result.output
+    assert f"FAILED: Broken <{server.url_for('/b.xml')}>" in result.stdout
+    page = (tmp_path / "out" / "reading-list" / "index.html").read_text()
+    assert "Disagree gently" in page and "https://atom.example.org/disagree" in page
+    assert "Disagree gently" not in (tmp_path / "offline" / "reading-list" / "index.html").read_text()
