@@ -140,6 +140,7 @@ def list_(config_file: str, why: bool) -> None:
     Each line: rank (or '-' when dropped), score, the rule that decided, title
     and source; with --why, every stored article and the reason in words.
     """
+    from . import reading_list
     from .curation import curate
     from .plugins.reading_list.plugin import build_time, curation_rules, load_picks, stored_articles
 
@@ -152,6 +153,9 @@ def list_(config_file: str, why: bool) -> None:
     for warning in warnings + more:
         click.secho(f"warning: {warning}", fg="yellow", err=True)
     decisions = curate(articles, curation_rules(settings, sources, picks), build_time())
+    # Also what the build would warn about: pins not in the store, unsafe links.
+    for warning in reading_list.build(decisions, picks, source_groups={}, group_titles={})[1]:
+        click.secho(f"warning: {warning}", fg="yellow", err=True)
     kept = [d for d in decisions if d.kept]
     click.echo(f"{len(kept)} of {len(decisions)} stored articles on the reading list"
                + (f", {len(picks.manual)} manual pick(s) besides." if picks.manual else "."))

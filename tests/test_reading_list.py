@@ -253,11 +253,7 @@ def test_an_empty_store_gives_a_page_that_says_so(tmp_path):
 
 
 def test_a_broken_picks_file_stops_the_build_naming_every_problem(tmp_path, caplog):
-    # Without Material's blog: its instance is shared by every build in this process and,
-    # when a build stops before the blog writes anything, its on_shutdown fails on a
-    # temporary folder an earlier build removed (FileNotFoundError), hiding our error.
-    config = READING_CONFIG.replace("  - blog\n", "")
-    site = reading_site(tmp_path, picks="pins:\n  - url: ftp://x\n  - note: hi\n", config=config)
+    site = reading_site(tmp_path, picks="pins:\n  - url: ftp://x\n  - note: hi\n")
     with caplog.at_level(logging.ERROR), pytest.raises(Abort):
         build_tree(site, strict=True)
     message = caplog.text
@@ -282,3 +278,22 @@ def test_the_shipped_site_has_a_reading_list_out_of_the_box(shipped_site):
     home = html_of(shipped_site, "index.html")
     assert len(home.xpath('//ul[@class="winwin-latest-picks"]/li')) == 3
     assert feedparser.parse((shipped_site / "rss-picks.xml").read_bytes()).bozo == 0
+
+
+def test_feeds_list_why_explains_every_article(tmp_path):
+    from click.testing import CliRunner
+
+    from builder.cli import main
+
+    site = reading_site(tmp_path)
+    result = CliRunner().invoke(main, ["feeds", "list", "--why", "-f", str(site / "mkdocs.yml")])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "10 of 11 stored articles on the reading list, 1 manual pick(s) besides." in out
+    assert "  1   " in out and "pinned" in out and "Active listening  (Conversation)" in out
+    assert "kept: pinned in picks.yml; score " in out
+    hidden = out.split("Small talk  (Conversation)")[1].splitlines()[1].strip()
+    assert hidden == "hidden: its URL is hidden in picks.yml"
+    assert "is not in the article store" in out  # the missing pin, as a warning
+    brief = CliRunner().invoke(main, ["feeds", "list", "-f", str(site / "mkdocs.yml")]).output
+    assert "Small talk" not in brief and "Active listening" in brief
