@@ -1,0 +1,212 @@
+"""The blog's outgoing feeds, in depth: rss.xml, atom.xml, rss-<theme>.xml, atom-<theme>.xml.
+
+What belongs in each feed is read from the content (builder.content.load_site),
+so the checks hold for any valid content. Each feed is parsed with feedparser
+(well formed, right items, dates from front matter, absolute URLs even inside
+item content, authors, themes as categories), then read over HTTP from a
+local server by the `reader` library, a real feed-reader client.
+"""
+
+from __future__ import annotations
+
+import calendar
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import feedparser
+import lxml.etree
+import lxml.html
+import pytest
+import yaml
+
+from builder.content import Layout, Post, Site, load_site
+from tests.support import MINIMAL_CONFIG, Server, build_tree, small_site
+
+FEEDS_MAX_ITEMS = 50  # the plugin's default feeds_max_items; mkdocs.yml keeps it
+
+
+@pytest.fixture(scope="module")
+def content(shipped_source) -> Site:
+    return load_site(shipped_source / "content", Layout())
+
+
+@pytest.fixture(scope="module")
+def site_url(shipped_source) -> str:
+    config = yaml.load((shipped_source / "mkdocs.yml").read_text(), Loader=yaml.Loader)
+    return config["site_url"].rstrip("/") + "/"
+
+
+def expected_feeds(content: Site) -> dict[str, list[Post]]:
+    """Feed file name -> the posts it must carry, newest first."""
+    out = {}
+    for theme, posts in [("", content.published()),
+                         *((c.theme, content.posts_for(c.theme)) for c in content.chapters)]:
+        suffix = f"-{theme}" if theme else ""
+        for kind in ("rss", "atom"):
+            out[f"{kind}{suffix}.xml"] = posts[:FEEDS_MAX_ITEMS]
+    return out
+
+
+@pytest.fixture(scope="module")
+def parsed(shipped_site, content) -> dict[str, feedparser.FeedParserDict]:
+    return {name: feedparser.parse((shipped_site / name).read_bytes()) for name in expected_feeds(content)}
+
+
+@pytest.fixture(scope="module")
+def post_urls(shipped_site, content, site_url) -> dict[str, str]:
+    """Post source path -> its page's canonical URL, read from the built pages."""
+    by_title = {}
+    for html in (shipped_site / "blog").rglob("index.html"):
+        doc = lxml.html.parse(str(html)).getroot()
+        canonical = doc.xpath('//link[@rel="canonical"]/@href')
+        for h1 in doc.xpath("//article//h1"):
+            by_title[h1.text_content().replace("¶", "").strip()] = canonical[0]
+    return {p.path: by_title[p.title] for p in content.published()}
+
+
+def test_every_feed_is_written_and_well_formed(parsed):
+    assert len(parsed) >= 12
+    for name, feed in parsed.items():
+        assert feed.bozo == 0, (name, feed.get("bozo_exception"))
+        assert feed.version == ("rss20" if name.startswith("rss") else "atom10"), name
+
+
+def test_feeds_hold_the_published_posts_newest_first(parsed, content, post_urls):
+    for name, posts in expected_feeds(content).items():
+        entries = parsed[name].entries
+        assert [e.title for e in entries] == [p.title for p in posts], name
+        assert [e.link for e in entries] == [post_urls[p.path] for p in posts], name
+        assert all(not p.draft for p in posts)
+
+
+def test_theme_feeds_hold_only_their_themes_posts(parsed, content):
+    titles = {p.title: p for p in content.posts}
+    for chapter in content.chapters:
+        for kind in ("rss", "atom"):
+            feed = parsed[f"{kind}-{chapter.theme}.xml"]
+            assert all(chapter.theme in titles[e.title].themes for e in feed.entries)
+            assert chapter.title in feed.feed.title
+
+
+def test_dates_come_from_front_matter(parsed, content):
+    for name, posts in expected_feeds(content).items():
+        for entry, post in zip(parsed[name].entries, posts):
+            assert calendar.timegm(entry.published_parsed) == int(post.date.timestamp()), (name, post.path)
+        if posts:
+            assert calendar.timegm(parsed[name].feed.updated_parsed) == int(posts[0].date.timestamp())
+
+
+def test_authors_and_themes_as_categories(parsed, content):
+    for name, posts in expected_feeds(content).items():
+        for entry, post in zip(parsed[name].entries, posts):
+            names = [content.authors[a].name for a in post.authors]
+            assert [a.get("name") for a in entry.authors] == names, (name, post.path)
+            assert [t.term for t in entry.tags] == list(post.themes), (name, post.path)
+            assert entry.summary == post.description
+
+
+def test_every_url_is_absolute_including_inside_content(parsed, site_url):
+    inside = 0
+    for name, feed in parsed.items():
+        links = [feed.feed.link, *(l.href for l in feed.feed.links)]
+        for entry in feed.entries:
+            links += [entry.link, entry.id]
+            for block in entry.get("content", []):
+                doc = lxml.html.fragment_fromstring(block.value, create_parent="div")
+                found = doc.xpath("//a/@href | //img/@src")
+                inside += len(found)
+                links += found
+        for url in links:
+            parts = urlsplit(url)
+            assert parts.scheme in ("http", "https", "mailto") and (parts.netloc or parts.scheme == "mailto"), (name, url)
+    assert inside > 0  # the posts do link (at least to their chapters)
+
+
+def test_feed_links_point_home_and_to_themselves(shipped_site, content, site_url):
+    """RSS <link> is the page the feed stands for, never the feed file itself."""
+    for name in expected_feeds(content):
+        root = lxml.etree.parse(str(shipped_site / name)).getroot()
+        if name.startswith("rss"):
+            home = root.findtext("channel/link")
+            self_ = root.find("channel/{http://www.w3.org/2005/Atom}link[@rel='self']").get("href")
+        else:
+            atom = "{http://www.w3.org/2005/Atom}"
+            home = root.find(f"{atom}link[@rel='alternate']").get("href")
+            self_ = root.find(f"{atom}link[@rel='self']").get("href")
+        assert self_ == site_url + name
+        assert home.startswith(site_url) and not home.endswith(".xml"), (name, home)
+
+
+def test_a_real_reader_reads_every_feed_over_http(shipped_site, content, post_urls):
+    reader_lib = pytest.importorskip("reader")  # with sgmllib3k beside it (feedparser's need)
+    expected = expected_feeds(content)
+    with Server(shipped_site) as server:
+        reader = reader_lib.make_reader(":memory:")
+        try:
+            for name in expected:
+                reader.add_feed(server.url + name)
+            reader.update_feeds()
+            for name, posts in expected.items():
+                url = server.url + name
+                feed = reader.get_feed(url)
+                assert feed.last_exception is None, (name, feed.last_exception)
+                entries = sorted(reader.get_entries(feed=url), key=lambda e: e.published, reverse=True)
+                assert len(entries) == len(posts), name
+                assert [e.title for e in entries] == [p.title for p in posts], name
+                assert [e.link for e in entries] == [post_urls[p.path] for p in posts], name
+                assert [e.published for e in entries] == [p.date for p in posts], name
+        finally:
+            reader.close()
+
+
+RELATIVE_POST = {
+    "content/assets/pic.svg": '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>\n',
+    "content/blog/posts/links.md": """
+        ---
+        title: Links inside
+        date: 2026-02-03 08:30:00
+        authors: [ann]
+        themes: [first, second]
+        description: Relative links and an image.
+        ---
+        See [the first chapter](../../guide/first.md#first), ![a picture](../../assets/pic.svg)
+        and [the top](#links-inside).
+    """,
+}
+
+
+def test_relative_links_and_images_in_items_become_absolute(tmp_path):
+    site = build_tree(small_site(tmp_path, RELATIVE_POST))
+    for name in ("rss.xml", "atom.xml", "rss-second.xml", "atom-second.xml"):
+        feed = feedparser.parse((site / name).read_bytes())
+        assert feed.bozo == 0
+        (entry,) = [e for e in feed.entries if e.title == "Links inside"]
+        assert entry.link == "https://test.example.org/blog/2026/02/03/links-inside/"
+        assert calendar.timegm(entry.published_parsed) == calendar.timegm((2026, 2, 3, 8, 30, 0))
+        doc = lxml.html.fragment_fromstring(entry.content[0].value, create_parent="div")
+        assert "https://test.example.org/guide/first/#first" in doc.xpath("//a/@href")
+        assert "https://test.example.org/assets/pic.svg" in doc.xpath("//img/@src")
+        assert "https://test.example.org/blog/2026/02/03/links-inside/#links-inside" in doc.xpath("//a/@href")
+        assert not doc.xpath('//a[contains(@class, "headerlink")]')
+
+
+NO_SITE_URL = MINIMAL_CONFIG.replace("site_url: https://test.example.org/\n", "")
+
+
+def test_without_site_url_a_warning_names_it_and_strict_fails(tmp_path):
+    from click.testing import CliRunner
+
+    from builder.cli import main
+
+    assert NO_SITE_URL != MINIMAL_CONFIG
+    root = small_site(tmp_path, config=NO_SITE_URL)
+    config = str(root / "mkdocs.yml")
+    loose = CliRunner().invoke(main, ["build", "-f", config])
+    assert loose.exit_code == 0, loose.output
+    assert "'site_url'" in loose.output and "Fix: add 'site_url:" in loose.output
+    assert (root / "site" / "index.html").is_file()
+    assert not (root / "site" / "rss.xml").exists() and not (root / "site" / "atom.xml").exists()
+    strict = CliRunner().invoke(main, ["build", "--strict", "-f", config, "-d", str(tmp_path / "strict")])
+    assert strict.exit_code == 1
+    assert "'site_url'" in strict.output
+    assert not (tmp_path / "strict").exists()
