@@ -266,13 +266,17 @@ def _status_problem(status: int, headers: dict[str, str], now: dt.datetime) -> F
     return FetchProblem(f"unexpected HTTP status {status}", "check the URL in a browser", status)
 
 
-def _network_problem(exc: Exception, timeout: float) -> FetchProblem:
+def _network_problem(exc: httpx.HTTPError, url: str, timeout: float) -> FetchProblem:
+    try:  # after a redirect, say where the request went
+        where = f" at {exc.request.url}" if str(exc.request.url) != url else ""
+    except RuntimeError:  # no request attached
+        where = ""
     if isinstance(exc, httpx.TimeoutException):
-        return FetchProblem(f"no answer within {timeout:g} s ({type(exc).__name__})",
+        return FetchProblem(f"no answer within {timeout:g} s{where} ({type(exc).__name__})",
                             "nothing to do if it is rare; raise this source's timeout if it is always slow")
     if isinstance(exc, httpx.ConnectError):
-        return FetchProblem(f"could not connect ({exc})", "check the host name and your network")
-    return FetchProblem(f"{type(exc).__name__}: {exc}", "try again later; if it persists, check the URL")
+        return FetchProblem(f"could not connect{where} ({exc})", "check the host name and your network")
+    return FetchProblem(f"{type(exc).__name__}{where}: {exc}", "try again later; if it persists, check the URL")
 
 
 @dataclass(frozen=True)
@@ -316,7 +320,7 @@ def download_source(client: httpx.Client | None, source: Source, previous: Sourc
             try:
                 download = _download(client, source.url, previous, settings, timeout, max_bytes)
             except httpx.HTTPError as exc:
-                raise _network_problem(exc, timeout) from exc
+                raise _network_problem(exc, source.url, timeout) from exc
     except FetchProblem as problem:
         state = replace(base, status=problem.status, error=str(problem))
         return FetchResult(source, state, "failed", problem=str(problem), advice=problem.advice)

@@ -90,7 +90,7 @@ CASES = {
     "redirect-to-other-host": (lambda s, o: Response("", status=302, headers={"Location": o.url_for("/elsewhere")}),
                                "updated", "to another host: http://127.0.0.2"),
     "redirect-to-dead-host": (lambda s, o: Response("", status=302, headers={
-        "Location": f"http://127.0.0.2:{_closed_port()}/feed"}), "failed", "could not connect"),
+        "Location": f"http://127.0.0.2:{_closed_port()}/feed"}), "failed", "could not connect at http://127.0.0.2:"),
     "html-page": (lambda s, o: Response(
         '<!doctype html><html><head><title>Blog</title><link rel="alternate" type="application/rss+xml" '
         'href="/the-real-feed.xml"></head><body><p>Hello</p></body></html>', content_type="text/html"),
