@@ -208,10 +208,15 @@ def _download(client: httpx.Client, url: str, previous: SourceState | None, sett
     notes: list[str] = []
     wire = 0
     for _ in range(settings.max_redirects + 1):
+        # Each hop gets only what is left of the timeout, so redirects cannot stretch it.
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise FetchProblem(f"the download took longer than {timeout:g} s (after {len(visited) - 1} redirects)",
+                               "use the URL the redirects end at in mkdocs.yml", None)
         with client.stream("GET", visited[-1], headers=headers, follow_redirects=False,
-                           timeout=httpx.Timeout(timeout)) as response:
+                           timeout=httpx.Timeout(left)) as response:
             if response.status_code in REDIRECTS and response.headers.get("location"):
-                wire += sum(len(chunk) for chunk in response.iter_raw())
+                # The redirect's own body is never read: closing the response drops it.
                 target = urljoin(visited[-1], response.headers["location"])
                 if urlsplit(target).scheme.lower() not in ("http", "https"):
                     raise FetchProblem(f"redirected to {target!r}, which is not http(s)",

@@ -89,6 +89,9 @@ CASES = {
                       "failed", "a redirect loop"),
     "redirect-to-other-host": (lambda s, o: Response("", status=302, headers={"Location": o.url_for("/elsewhere")}),
                                "updated", "to another host: http://127.0.0.2"),
+    "redirect-with-endless-body": (lambda s, o: Response(
+        (time.sleep(0.05) or b"x" * 1024 for _ in range(200)), status=302, direct_passthrough=True,
+        headers={"Location": o.url_for("/elsewhere")}), "updated", "to another host: http://127.0.0.2"),
     "redirect-to-dead-host": (lambda s, o: Response("", status=302, headers={
         "Location": f"http://127.0.0.2:{_closed_port()}/feed"}), "failed", "could not connect at http://127.0.0.2:"),
     "html-page": (lambda s, o: Response(
