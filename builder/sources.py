@@ -8,6 +8,7 @@ machines and keys its state and articles in the store.
 from __future__ import annotations
 
 import hashlib
+import posixpath
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
@@ -57,7 +58,7 @@ def source_id(url: str) -> str:
         key = normalise_url(url)
         label = parts.hostname or "feed"
     else:
-        key = "file:" + Path(url).as_posix()
+        key = "file:" + posixpath.normpath(Path(url).as_posix())
         label = Path(url).stem or "file"
     slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")[:40] or "feed"
     return f"{slug}-{hashlib.sha256(key.encode()).hexdigest()[:8]}"

@@ -50,7 +50,7 @@ def test_ids_are_stable_readable_and_local_paths_resolve_against_the_config(tmp_
     assert not web.is_local and web.path is None
     assert disk.path == tmp_path / "feeds" / "mine.xml" and disk.id.startswith("mine-")
     # the id does not depend on where the site is checked out
-    assert load_sources([{"url": "feeds/mine.xml", "name": "Disk"}], "/elsewhere")[0].id == disk.id
+    assert load_sources([{"url": "./feeds//mine.xml", "name": "Disk"}], "/elsewhere")[0].id == disk.id
 
 
 OPML = b"""<?xml version="1.0"?>
