@@ -7,6 +7,7 @@ templates (autoescaped) and turns it into the picks feed.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -143,3 +144,20 @@ def _groups(items: tuple[Item, ...], titles: Mapping[str, str]) -> tuple[Group, 
     if UNGROUPED in by_key:
         order.append(UNGROUPED)
     return tuple(Group(k, titles.get(k) or k or "More to read", tuple(by_key[k])) for k in order)
+
+
+def theme_typos(used: Mapping[str, str], guide_themes: Iterable[str]) -> list[str]:
+    """Warnings for themes that look like a misspelt guide theme.
+
+    `used` maps where a theme is set (for the message) to the theme. A theme
+    far from every guide theme is a topic of its own, on purpose: no warning.
+    """
+    themes = sorted(guide_themes)
+    out = []
+    for where, theme in used.items():
+        if theme and theme not in themes:
+            close = difflib.get_close_matches(theme, themes, n=1, cutoff=0.8)
+            if close:
+                out.append(f"{where}: theme '{theme}' is not a guide theme, so its articles get a group "
+                           f"of their own. Fix: did you mean '{close[0]}'?")
+    return out

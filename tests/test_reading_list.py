@@ -122,6 +122,14 @@ def test_an_item_whose_link_is_not_http_is_dropped_with_a_warning():
     assert warnings == ["reading list: dropped 'Evil' from Source a: its link 'javascript:alert(1)' is not http(s)"]
 
 
+def test_a_misspelt_theme_is_reported_but_a_topic_is_not():
+    warnings = reading_list.theme_typos(
+        {"picks.yml: https://a.org/1": "be-of-helpp", "source 'B'": "design", "source 'C'": "first"},
+        ["first", "be-of-help"])
+    assert warnings == ["picks.yml: https://a.org/1: theme 'be-of-helpp' is not a guide theme, so its articles "
+                        "get a group of their own. Fix: did you mean 'be-of-help'?"]
+
+
 # --- real builds --------------------------------------------------------------
 
 READING_CONFIG = MINIMAL_CONFIG.replace("  - winwin\n", """  - winwin
@@ -207,6 +215,14 @@ def test_a_pin_missing_from_the_store_fails_a_strict_build(tmp_path, caplog):
     with caplog.at_level(logging.WARNING), pytest.raises(Abort, match="warning"):
         build_tree(site, strict=True)
     assert "picks.yml: the pinned article https://x.org/gone is not in the article store" in caplog.text
+
+
+def test_a_misspelt_theme_in_a_build_is_a_warning(tmp_path, caplog):
+    site = reading_site(tmp_path, picks=None, config=READING_CONFIG.replace("theme: second", "theme: secnd"))
+    with caplog.at_level(logging.WARNING), pytest.raises(Abort):
+        build_tree(site, strict=True)
+    assert "reading list source 'Conversation': theme 'secnd' is not a guide theme" in caplog.text
+    assert "did you mean 'second'?" in caplog.text
 
 
 def test_inputs_stay_out_of_the_site(built, tmp_path):

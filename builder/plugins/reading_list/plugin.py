@@ -199,6 +199,10 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
             decisions, picks, source_groups=groups, group_titles=titles,
             summary_length=self.config.summary_length,
         )
+        if self.config.group_by == "theme":
+            used = {f"mkdocs.yml: reading list source '{s.name}'": s.theme for s in self.sources if s.theme}
+            used |= {f"{self.config.picks_file}: {p.url}": p.theme for p in (*picks.pins, *picks.manual)}
+            warnings += reading_list.theme_typos(used, self.chapters)
         for warning in warnings:
             log.warning(warning)
         if not model.items:
