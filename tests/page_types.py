@@ -12,6 +12,7 @@ Run as a script it prints `name path` lines for benchmarks/lighthouse.sh:
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,6 +55,16 @@ def post_page(site: Path, docs: Path, blog_dir: str = "blog") -> str:
                          f"of the newest post {newest.path}")
 
 
+def reading_list_required_by(docs: Path) -> str | None:
+    """What asks for a reading-list page: its source page, or its plugin in mkdocs.yml."""
+    if (docs / READING_LIST_SOURCE).exists():
+        return str(docs / READING_LIST_SOURCE)
+    config = docs.parent / "mkdocs.yml"
+    if config.exists() and re.search(r"^\s*-\s*winwin-reading-list\b", config.read_text(encoding="utf-8"), re.M):
+        return f"the winwin-reading-list plugin in {config}"
+    return None
+
+
 def page_types(site: Path, docs: Path = REPO / "content") -> list[PageType]:
     """One page per type that exists in the built `site` (built from `docs`)."""
     chapter = min(load_site(docs).chapters, key=lambda c: c.order)
@@ -68,8 +79,9 @@ def page_types(site: Path, docs: Path = REPO / "content") -> list[PageType]:
     if archives:
         found.append(PageType("archive", _url_path(site, archives[0])))
     reading_list = site / "reading-list" / "index.html"
-    if (docs / READING_LIST_SOURCE).exists() and not reading_list.exists():
-        raise AssertionError(f"{docs / READING_LIST_SOURCE} exists but the build wrote no {reading_list}")
+    required_by = reading_list_required_by(docs)
+    if required_by and not reading_list.exists():
+        raise AssertionError(f"{required_by} asks for a reading list but the build wrote no {reading_list}")
     if reading_list.exists():
         found.append(PageType("reading-list", "reading-list/"))
     found += [PageType("contribute", "contribute/"), PageType("404", "404.html")]
