@@ -186,12 +186,13 @@ def test_twenty_thousand_articles_curate_fast():
         for i in range(20_000)
     ]
     rules = Rules(include=("help", "listen"), exclude=("coffee",), max_age_days=60, per_source=10, total=50)
+    # CPU time, not wall time: the machine is shared, and others' load is not ours.
     best = min(_timed(curate, articles, rules, NOW) for _ in range(3))
-    print(f"\ncurate(20,000 articles): {best * 1000:.0f} ms")
+    print(f"\ncurate(20,000 articles): {best * 1000:.0f} ms of CPU")
     assert best < 0.5
 
 
 def _timed(fn, *args) -> float:
-    start = time.perf_counter()
+    start = time.process_time()
     fn(*args)
-    return time.perf_counter() - start
+    return time.process_time() - start
