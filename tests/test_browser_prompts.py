@@ -98,7 +98,7 @@ def test_mastodon_instance_is_asked_once_and_remembered(page, site):
     answers = []
 
     def answer(dialog):
-        answers.append(dialog.message)
+        answers.append((dialog.message, dialog.default_value))
         dialog.accept("@reader@fosstodon.example")
 
     page.on("dialog", answer)
@@ -115,13 +115,19 @@ def test_mastodon_instance_is_asked_once_and_remembered(page, site):
         with page.expect_navigation(url="https://fosstodon.example/**"):
             page.get_by_role("link", name="Mastodon").click()
 
-    assert len(answers) == 1 and "Mastodon instance" in answers[0]
+    assert len(answers) == 1 and "Mastodon instance" in answers[0][0]
     assert len(opened) == 2 and opened[0] == opened[1]
     parts = urlsplit(opened[0])
     assert (parts.hostname, parts.path) == ("fosstodon.example", "/share")
     assert parse_qs(parts.query) == {"text": [f"{GIVE_FIRST} {CANONICAL}"]}
     page.goto(site + POST)
     assert page.evaluate("localStorage.getItem('winwin.mastodon-instance')") == "fosstodon.example"
+    assert page.get_by_role("link", name="Mastodon").get_attribute("href") == opened[0]
+
+    # Alt-click asks again, with the remembered instance filled in.
+    with page.expect_navigation(url="https://fosstodon.example/**"):
+        page.get_by_role("link", name="Mastodon").click(modifiers=["Alt"])
+    assert answers[1][1] == "fosstodon.example"
 
 
 def test_mastodon_cancelled_prompt_stays_on_the_page(page, site):

@@ -77,15 +77,21 @@
       });
     });
 
+    var store = storage();
+    var remembered = store && store.getItem(MASTODON_KEY);
     document.querySelectorAll("a[data-winwin-share=mastodon]").forEach(function (link) {
+      function target(host) {
+        return "https://" + host + "/share?text=" + encodeURIComponent(link.dataset.text || "");
+      }
+      // The plain link (middle-click, "copy link address") goes to the reader's own instance too.
+      if (remembered) link.href = target(remembered);
       link.addEventListener("click", function (event) {
         // Alt-click asks again, to change the remembered instance.
         var host = mastodonInstance(event.altKey);
         event.preventDefault();
         if (!host) return;
-        var target = "https://" + host + "/share?text=" + encodeURIComponent(link.dataset.text || "");
-        say(link, "Sharing on " + host + " (alt-click Mastodon to change the instance).");
-        window.location.assign(target);
+        link.href = target(host);
+        window.location.assign(link.href);
       });
     });
   }
