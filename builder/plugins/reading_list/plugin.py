@@ -104,7 +104,7 @@ def stored_articles(sources, cache_dir: Path) -> tuple[list, list[str]]:
 
 class ReadingListPlugin(BasePlugin[ReadingListConfig]):
     def on_config(self, config):
-        # The plugin lives across `mkdocs serve` rebuilds: reset per-build state.
+        # Per-build state, set afresh for every build (and every `mkdocs serve` rebuild).
         self.model: reading_list.ReadingList | None = None
         self.env = None
         self.site_url = config.site_url or ""
@@ -122,9 +122,10 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
     def on_files(self, files, *, config):
         docs = Path(config.docs_dir)
         # Inputs, not pages: the curator's file and local feeds stay out of the site.
+        local = {s.path for s in self.sources if s.is_local}
         for file in list(files):
             path = Path(file.abs_src_path).resolve() if file.abs_src_path else None
-            if file.src_uri == self.config.picks_file or path in {s.path for s in self.sources}:
+            if file.src_uri == self.config.picks_file or path in local:
                 files.remove(file)
         try:
             picks, warnings = load_picks(docs, self.config.picks_file)
