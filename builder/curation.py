@@ -211,6 +211,7 @@ def curate(articles: Iterable[Article], rules: Rules, now: dt.datetime) -> tuple
     hide_patterns = [re.compile(fnmatch.translate(p)) for p in rules.hidden_patterns]
     oldest = now - dt.timedelta(days=rules.max_age_days) if rules.max_age_days is not None else None
     half_life = rules.half_life_days * 86400.0 if rules.half_life_days > 0 else None
+    now_stamp = now.timestamp()
 
     dropped: list[Decision] = []
     # Sort keys first, so a plain sort ranks them: pins first, then score; ties
@@ -228,12 +229,13 @@ def curate(articles: Iterable[Article], rules: Rules, now: dt.datetime) -> tuple
                 continue
         weight = rules.weights.get(article.source_id, 1.0)
         when = _when(article)
-        age = max((now - when).total_seconds(), 0.0)
+        stamp = when.timestamp()
+        age = max(now_stamp - stamp, 0.0)
         recency = 0.5 ** (age / half_life) if half_life else 1.0
         score = weight * (recency + rules.keyword_weight * len(matched))
         explain = f"score {score:.3f} = weight {weight:g} × (recency {recency:.3f}"
         explain += f" + {rules.keyword_weight:g} × {len(matched)} keyword(s))" if include else ")"
-        candidates.append((not pinned, -score, -when.timestamp(), canonical, article.source_id, index,
+        candidates.append((not pinned, -score, -stamp, canonical, article.source_id, index,
                            article, explain))
     candidates.sort()
 
