@@ -77,11 +77,13 @@ def build(
     source_groups: Mapping[str, str],
     group_titles: Mapping[str, str],
     summary_length: int = 300,
+    by_source: bool = False,
 ) -> tuple[ReadingList, list[str]]:
     """The page model and the warnings to report (pins not in the store, unsafe links).
 
     `source_groups` maps a source id to its group key (its theme, or its name
-    when grouping by source); a pin's theme overrides it. `group_titles` gives
+    when grouping by source); a pin's theme overrides it, unless `by_source`,
+    where an article from no feed is grouped under its pick's source. `group_titles` gives
     the heading of known keys, in the order groups are shown; other keys follow
     alphabetically, the ungrouped last.
     """
@@ -105,7 +107,8 @@ def build(
             url=a.url, title=a.title or a.url, source=a.source_name, published=a.published,
             summary=plain_summary(a.summary, summary_length),
             note=pick.note if pick else "",
-            group=(pick.theme if pick and pick.theme else source_groups.get(a.source_id, UNGROUPED)),
+            group=(pick.theme if pick and pick.theme and not by_source
+                   else source_groups.get(a.source_id, UNGROUPED)),
             curated=bool(pick), sort_date=a.published or a.first_seen,
         )
         (curated if pick else ranked).append(item)
@@ -118,20 +121,20 @@ def build(
                 "the title, source, date and summary the pin gives. Fix: run 'winwin feeds fetch', check "
                 "that one of the sources lists it, or move it under 'picks:' with a title and date"
             )
-        curated.append(_from_pick(pick, summary_length))
+        curated.append(_from_pick(pick, summary_length, by_source))
     curated.sort(key=lambda i: i.sort_date, reverse=True)
     items = tuple(curated + ranked)
     return ReadingList(_groups(items, group_titles), items), warnings
 
 
-def _from_pick(pick: Pick, summary_length: int) -> Item:
-    host = urlsplit(pick.url).hostname or ""
+def _from_pick(pick: Pick, summary_length: int, by_source: bool) -> Item:
+    source = pick.source or (urlsplit(pick.url).hostname or "").removeprefix("www.")
     # A pin without a date sorts as the oldest: it still shows, but never as "newest".
     when = pick.date or dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
     return Item(
-        url=pick.url, title=pick.title or pick.url, source=pick.source or host.removeprefix("www."),
+        url=pick.url, title=pick.title or pick.url, source=source,
         published=pick.date, summary=plain_summary(pick.summary, summary_length), note=pick.note,
-        group=pick.theme or UNGROUPED, curated=True, sort_date=when,
+        group=source if by_source else pick.theme or UNGROUPED, curated=True, sort_date=when,
     )
 
 

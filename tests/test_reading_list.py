@@ -280,10 +280,15 @@ def test_a_broken_picks_file_stops_the_build_naming_every_problem(tmp_path, capl
 
 def test_grouping_by_source(tmp_path):
     config = READING_CONFIG.replace("  - winwin-reading-list:\n", "  - winwin-reading-list:\n      group_by: source\n")
-    site = build_tree(reading_site(tmp_path, picks=None, config=config), strict=True)
+    picks = PICKS.replace("  - url: https://example.org/not-in-any-feed\n    title: An article the feeds dropped\n"
+                          "    note: Still worth sending.\n", "")
+    site = build_tree(reading_site(tmp_path, picks=picks, config=config), strict=True)
     doc = html_of(site, "reading-list/index.html")
     assert [h.text_content().strip() for h in doc.xpath('//article//h2')] == [
-        "Giving first", "Conversation", "Follow-up"]
+        "Giving first", "Conversation", "Follow-up", "example.net"]
+    # The pin's theme does not pull it out of its source's group.
+    conversation = doc.xpath('//h2[@id="conversation"]/following-sibling::ul[1]//h3/a/text()')
+    assert conversation[0] == "Active listening"
 
 
 def test_the_shipped_site_has_a_reading_list_out_of_the_box(shipped_site):

@@ -198,7 +198,7 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         self.chapters = {c.theme: c.path for c in chapters}
         model, warnings = reading_list.build(
             decisions, picks, source_groups=groups, group_titles=titles,
-            summary_length=self.config.summary_length,
+            summary_length=self.config.summary_length, by_source=self.config.group_by == "source",
         )
         if self.config.group_by == "theme":
             used = {f"mkdocs.yml: reading list source '{s.name}'": s.theme for s in self.sources if s.theme}
