@@ -318,3 +318,14 @@ def test_feeds_list_why_explains_every_article(tmp_path):
     assert "is not in the article store" in out  # the missing pin, as a warning
     brief = CliRunner().invoke(main, ["feeds", "list", "-f", str(site / "mkdocs.yml")]).output
     assert "Small talk" not in brief and "Active listening" in brief
+
+
+def test_source_date_epoch_fixes_now_so_rebuilds_match(tmp_path, monkeypatch):
+    # 2026-11-20: with a 30-day limit, everything before 2026-10-21 is too old.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2026, 11, 20, tzinfo=dt.timezone.utc).timestamp())))
+    config = READING_CONFIG.replace("  - winwin-reading-list:\n", "  - winwin-reading-list:\n      max_age_days: 30\n")
+    root = reading_site(tmp_path, picks=None, config=config)
+    first = (build_tree(root, strict=True) / "reading-list" / "index.html").read_text()
+    dates = lxml.html.fromstring(first).xpath("//li[contains(@class, 'winwin-reading-list__item')]//time/@datetime")
+    assert dates and min(dates) >= "2026-10-21"
+    assert (build_tree(root, strict=True) / "reading-list" / "index.html").read_text() == first
