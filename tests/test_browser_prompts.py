@@ -168,7 +168,8 @@ def test_giscus_loads_on_scroll_and_follows_the_palette(page, giscus_site):
         frame.src = 'https://giscus.app/widget?theme=' + me.dataset.theme + '&repo=' + me.dataset.repo;
         me.parentElement.appendChild(frame);
     """
-    widget = "<script>addEventListener('message', e => parent.postMessage({echo: e.data}, '*'))</script>"
+    widget = ("<script>addEventListener('message', e => parent.postMessage({echo: e.data}, '*'));"
+              "parent.postMessage({echo: 'ready'}, '*')</script>")
 
     def fake_giscus(route):
         if route.request.url.endswith("/client.js"):
@@ -189,6 +190,8 @@ def test_giscus_loads_on_scroll_and_follows_the_palette(page, giscus_site):
     scheme = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
     expected = "dark" if scheme == "slate" else "light"
     assert f"theme={expected}&repo=octo-org/talk" in frame.get_attribute("src")
+    # Like the real widget, the stand-in hears messages only once it has loaded.
+    page.wait_for_function("echoes.includes('ready')", timeout=5_000)
 
     page.locator("form[data-md-component=palette] label:visible").first.click()
     flipped = "light" if expected == "dark" else "dark"
