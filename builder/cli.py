@@ -107,7 +107,8 @@ def serve(config_file: str, port: int, comments: bool) -> None:
 
     folder = Path(config_file).resolve().parent / ".cache" / "winwin" / "isso"
     try:
-        with IssoServer(folder, site_origin=f"http://127.0.0.1:{port}") as isso:
+        origins = [f"http://127.0.0.1:{port}", f"http://localhost:{port}"]
+        with IssoServer(folder, site_origin=origins) as isso:
             click.echo(f"Comments: Isso on {isso.url} (database {isso.db}, log {isso.log_file})")
             os.environ[ISSO_URL_ENV] = isso.url
             try:
