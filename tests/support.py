@@ -98,6 +98,22 @@ def small_site(root: Path, files: dict[str, str] | None = None, config: str = MI
     return write_tree(root, base)
 
 
+# A draft post for small_site: shown by `serve`, left out of `build`.
+DRAFT_POST = {
+    "content/blog/posts/secret.md": """
+        ---
+        title: Secret draft
+        date: 2026-03-01
+        authors: [ann]
+        themes: [first]
+        description: Not yet.
+        draft: true
+        ---
+        Draft text.
+    """,
+}
+
+
 class _QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format, *args):  # noqa: A002 - signature from the stdlib
         pass

@@ -16,7 +16,7 @@ import pytest
 
 from builder.content import Layout, Site, load_site
 from builder.crosslinks import COMMUNITY_HEADING
-from tests.support import build_tree, small_site
+from tests.support import DRAFT_POST, build_tree, small_site
 
 
 def page_file(site: Path, src: str) -> Path:
@@ -161,23 +161,8 @@ def test_head_stylesheets_and_scripts_are_local(shipped_site, content, posts_bui
         assert [u for u in urls if urlsplit(u).scheme in ("http", "https") or u.startswith("//")] == [], html
 
 
-DRAFT = {
-    "content/blog/posts/secret.md": """
-        ---
-        title: Secret draft
-        date: 2026-03-01
-        authors: [ann]
-        themes: [first]
-        description: Not yet.
-        draft: true
-        ---
-        Draft text.
-    """,
-}
-
-
 def test_drafts_are_absent_from_the_build(tmp_path):
-    site = build_tree(small_site(tmp_path, DRAFT))
+    site = build_tree(small_site(tmp_path, DRAFT_POST))
     texts = [p.read_text(encoding="utf-8") for p in site.rglob("*") if p.suffix in (".html", ".xml", ".json")]
     assert any("A first post." in t for t in texts)  # the published post is there
     assert not any("Secret draft" in t or "Draft text" in t for t in texts)

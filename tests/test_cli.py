@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 from builder.cli import main
 from builder.content import Layout, load_site
-from tests.support import small_site, write_tree
+from tests.support import DRAFT_POST, small_site, write_tree
 
 WINWIN = str(Path(sys.executable).parent / "winwin")
 
@@ -37,33 +37,7 @@ BAD_POST = {
     """,
 }
 
-BROKEN_LINK = {
-    "content/guide/second.md": """
-        ---
-        title: Second
-        theme: second
-        order: 2
-        description: The second chapter.
-        ---
-        # Second
-
-        See [a page that does not exist](missing.md).
-    """,
-}
-
-DRAFT = {
-    "content/blog/posts/secret.md": """
-        ---
-        title: Secret draft
-        date: 2026-03-01
-        authors: [ann]
-        themes: [first]
-        description: Not yet.
-        draft: true
-        ---
-        Draft text.
-    """,
-}
+BROKEN_LINK = {"content/broken.md": "# Broken\n\nSee [a page that does not exist](missing.md).\n"}
 
 
 def run(*args: str):
@@ -144,7 +118,7 @@ def test_a_missing_config_file_is_named(tmp_path):
 
 
 def test_check_ok(tmp_path):
-    root = small_site(tmp_path, DRAFT)
+    root = small_site(tmp_path, DRAFT_POST)
     result = run("check", "-f", str(root / "mkdocs.yml"))
     assert result.exit_code == 0, result.output
     assert "OK: 2 chapters, 2 posts, 1 authors." in result.output
@@ -250,7 +224,7 @@ def poll(url: str, until, seconds: float = 60) -> str:
 @pytest.fixture
 def served(tmp_path):
     """`winwin serve --port N` on a small site with a draft; yields (root, base URL)."""
-    root = small_site(tmp_path, DRAFT)
+    root = small_site(tmp_path, DRAFT_POST)
     port = free_port()
     log = open(tmp_path / "serve.log", "w")
     proc = subprocess.Popen([WINWIN, "serve", "--port", str(port), "-f", "mkdocs.yml"],
