@@ -75,23 +75,21 @@ class PromptsPlugin(BasePlugin[PromptsConfig]):
         src = page.file.src_uri
         post = getattr(site, "posts", {}).get(src)
         chapter = getattr(site, "chapters", {}).get(src)
+        entry = post or chapter
         kind = "post" if post else "chapter" if chapter else "page"
         fm = page.meta or {}
-        title = post.title if post else chapter.title if chapter else (page.title or config.site_name)
-        description = (post or chapter).description if (post or chapter) else (
-            fm.get("description") or config.site_description or "")
-        url = page.canonical_url or ""
-        share_url = url or "./"
+        title = entry.title if entry else (page.title or config.site_name)
+        description = entry.description if entry else (fm.get("description") or config.site_description or "")
+        url = page.canonical_url or ""  # absolute, or "" without site_url
+        authors = [site.site.authors[a] for a in post.authors if a in site.site.authors] if post else []
 
-        emails = ()
-        if post and site.site:
-            emails = tuple(site.site.authors[a].email for a in post.authors if a in site.site.authors)
         context["winwin_turn"] = prompts.your_turn(
-            self.settings, kind=kind, title=title, meta=fm, author_emails=emails)
+            self.settings, kind=kind, title=title, meta=fm, author_emails=tuple(a.email for a in authors))
+        # "./" is the page itself: the script resolves it for copy and native share.
         context["winwin_share"] = share.share_links(
-            share_url, title, description, networks=self.config.share_networks,
+            url or "./", title, description, networks=self.config.share_networks,
             mastodon_instance=self.config.mastodon_instance,
-        ) if kind != "page" else ()
+        ) if entry else ()
         context["winwin_share_label"] = f"Share this {kind}"
 
         image = self._image(fm.get("image"), src, config) or self.config.og_image
@@ -99,8 +97,7 @@ class PromptsPlugin(BasePlugin[PromptsConfig]):
             site_name=config.site_name, title=title, description=description, url=url,
             image=meta.resolve(image, site_url=self.site_url, page_url=page.url),
             published=post.date if post else None,
-            authors=tuple(site.site.authors[a].name for a in post.authors
-                          if a in site.site.authors) if post else (),
+            authors=tuple(a.name for a in authors),
             tags=post.tags if post else (),
             twitter_site=self.config.twitter_site or "",
         )
