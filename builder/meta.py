@@ -61,27 +61,26 @@ def page_meta(
     og:url is left out unless `url` is absolute: a relative og:url is invalid.
     """
     description = " ".join(description.split())
-    og = [("og:type", "article" if published else "website"), ("og:site_name", site_name),
-          ("og:title", title)]
-    if description:
-        og.append(("og:description", description))
+
+    def card(prefix: str) -> list[tuple[str, str]]:
+        """The title, description and image tags both vocabularies share."""
+        tags = [(f"{prefix}:title", title)]
+        if description:
+            tags.append((f"{prefix}:description", description))
+        if image:
+            tags += [(f"{prefix}:image", image), (f"{prefix}:image:alt", image_alt or title)]
+        return tags
+
+    og = [("og:type", "article" if published else "website"), ("og:site_name", site_name), *card("og")]
     if is_absolute(url):
         og.append(("og:url", url))
     if locale:
         og.append(("og:locale", locale))
-    if image:
-        og.append(("og:image", image))
-        og.append(("og:image:alt", image_alt or title))
     if published:
         og.append(("article:published_time", published.isoformat()))
         og += [("article:author", a) for a in authors]
         og += [("article:tag", t) for t in tags]
-    tw = [("twitter:card", "summary_large_image" if image else "summary"), ("twitter:title", title)]
-    if description:
-        tw.append(("twitter:description", description))
-    if image:
-        tw.append(("twitter:image", image))
-        tw.append(("twitter:image:alt", image_alt or title))
+    tw = [("twitter:card", "summary_large_image" if image else "summary"), *card("twitter")]
     if twitter_site:
         tw.append(("twitter:site", twitter_site if twitter_site.startswith("@") else "@" + twitter_site))
     return tuple(MetaTag("property", k, v) for k, v in og) + tuple(MetaTag("name", k, v) for k, v in tw)

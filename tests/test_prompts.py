@@ -99,17 +99,6 @@ POSTS = {
         ---
         Body.
     """,
-    "content/guide/second.md": """
-        ---
-        title: Second
-        theme: second
-        order: 2
-        description: The second chapter.
-        comments: true
-        prompt: How do you help without being asked?
-        ---
-        # Second
-    """,
     "content/assets/card.png": "not really a png, but a file",
 }
 
@@ -136,6 +125,9 @@ def _share(doc) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def full_site(tmp_path_factory) -> Path:
     root = small_site(tmp_path_factory.mktemp("full"), {**POSTS, "mkdocs.yml": config(FULL_CHANNELS)})
+    chapter = root / "content/guide/second.md"
+    chapter.write_text(chapter.read_text().replace(
+        "---\n# Second", "comments: true\nprompt: How do you help without being asked?\n---\n# Second"))
     return build_tree(root, strict=True)
 
 
