@@ -74,6 +74,26 @@ def test_no_axe_violations(browser, site_server, shipped_page_types, axe_source,
     assert not violations, f"axe on /{path} ({view}):\n{describe(violations)}"
 
 
+@pytest.mark.parametrize("view", ["light", "dark"])
+def test_no_axe_violations_in_search_results(browser, site_server, axe_source, view):
+    """The search overlay, open with results (tagged posts among them), is part of every page."""
+    settings, _ = VIEWS[view]
+    context = browser.new_context(**settings)
+    try:
+        tab = context.new_page()
+        tab.goto(site_server)
+        tab.wait_for_load_state("networkidle")
+        tab.keyboard.press("/")
+        tab.locator("input.md-search__input").press_sequentially("conversation", delay=30)
+        tab.locator(".md-search-result__item").first.wait_for(timeout=10_000)
+        assert tab.locator(".md-search-result .md-tag").count() >= 2, "no tagged result to check"
+        tab.add_script_tag(content=axe_source)
+        result = tab.evaluate("options => axe.run(document, options)", RUN_OPTIONS)
+    finally:
+        context.close()
+    assert not result["violations"], f"axe on search results ({view}):\n{describe(result['violations'])}"
+
+
 def test_axe_catches_a_violation(browser, site_server, axe_source):
     """The check can fail: an image without alt text added to a page is reported."""
     context = browser.new_context()
