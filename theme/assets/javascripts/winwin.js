@@ -144,7 +144,11 @@
     setUpGiscus();
   }
 
-  if (document.readyState === "loading") {
+  // Material's document$ emits for the first page and, with navigation.instant,
+  // for every page swapped in without a reload.
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(start);
+  } else if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
   } else {
     start();
