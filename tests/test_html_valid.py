@@ -9,6 +9,7 @@ in tests/vnu-allowlist.txt; our templates may add none.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -62,8 +63,6 @@ def where(error: dict, site: Path) -> str:
 @pytest.fixture(scope="module")
 def vnu_report(shipped_site, tmp_path_factory) -> dict[str, list[dict]]:
     """vnu's errors, once for the whole site plus the canary: {'site': [...], 'canary': [...]}."""
-    import os
-
     java = shutil.which("java")
     if not java or not VNU.exists():
         missing = "java" if not java else f"{VNU} (run `npm ci`)"
