@@ -1,24 +1,23 @@
-"""Weave the guide and the blog together: pure Markdown and HTML generation, no I/O.
+"""Weave the guide and the blog together: pure HTML and Markdown generation, no I/O.
 
-A chapter's community pointers are Markdown with links between source files
-(`../blog/posts/x.md`), so MkDocs resolves them to whatever URL the blog gives
-a post, and `--strict` catches a link that points nowhere.
+The lists are HTML, put in after MkDocs has rendered a page: they need no
+Markdown extension, cost a string join instead of a Markdown pass (a chapter
+can list hundreds of posts), and Material's blog, which renders each post's
+Markdown again for every listing page, never sees them. The caller passes
+`href(docs_path)`, the link from the page at hand to another page's file.
 """
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Callable, Iterable, Mapping
 from html import escape
 
 from .content import Author, Chapter, Post
 
 COMMUNITY_HEADING = "Pointers from the community"
-
-
-def relative_link(source: str, target: str) -> str:
-    """The link from one docs-relative Markdown file to another."""
-    return posixpath.relpath(target, posixpath.dirname(source) or ".")
+COMMUNITY_ID = "community-pointers"
+# Where a chapter's rendered HTML gets its list of community pointers.
+COMMUNITY_MARK = "<!-- winwin:community-pointers -->"
 
 
 def _byline(post: Post, authors: Mapping[str, Author]) -> str:
@@ -26,38 +25,34 @@ def _byline(post: Post, authors: Mapping[str, Author]) -> str:
     return ", ".join(names)
 
 
-def community_section(
-    chapter: Chapter,
+def community_heading(heading: str = COMMUNITY_HEADING) -> str:
+    """The Markdown appended to a chapter: the section's heading, so that it is
+    in the table of contents, and the mark its list replaces after rendering."""
+    return f"\n\n## {heading} {{ #{COMMUNITY_ID} }}\n\n{COMMUNITY_MARK}\n"
+
+
+def community_list(
     posts: Iterable[Post],
     authors: Mapping[str, Author],
+    href: Callable[[str], str],
     contribute_page: str | None = None,
-    heading: str = COMMUNITY_HEADING,
 ) -> str:
-    """The Markdown appended to a chapter: its theme's posts, newest first."""
-    lines = ["", "", f"## {heading} {{ #community-pointers }}", ""]
-    items = list(posts)
-    for post in items:
-        link = relative_link(chapter.path, post.path)
-        when = post.date.strftime("%B %-d, %Y")
-        lines.append(
-            f"- [{_escape(post.title)}]({link}) by {_escape(_byline(post, authors))}, "
-            f"{when}. {_escape(post.description)}"
-        )
-    if not items:
-        lines.append("No pointers on this theme yet.")
+    """The HTML under a chapter's community heading: its theme's posts, newest first."""
+    items = [
+        f'<li><a href="{escape(href(post.path))}">{escape(post.title)}</a> '
+        f"by {escape(_byline(post, authors))}, {post.date.strftime('%B %-d, %Y')}. "
+        f"{escape(post.description)}</li>"
+        for post in posts
+    ]
+    body = "\n".join(items)
+    html = f"<ul>\n{body}\n</ul>\n" if items else "<p>No pointers on this theme yet.</p>\n"
     if contribute_page:
-        lines += ["", f"[Share your own pointers]({relative_link(chapter.path, contribute_page)})"]
-    return "\n".join(lines) + "\n"
+        html += f'<p><a href="{escape(href(contribute_page))}">Share your own pointers</a></p>\n'
+    return html
 
 
 def guide_links(post: Post, chapters: Mapping[str, Chapter], href: Callable[[str], str]) -> str:
-    """The HTML appended to a rendered post: links to the guide chapters it belongs to.
-
-    HTML rather than Markdown, appended after rendering: it needs no Markdown
-    extension, and Material's blog, which renders every post's Markdown again
-    for each listing page, never pays for it. `href(chapter_path)` gives the
-    link from the post's page to a chapter's page.
-    """
+    """The HTML appended to a rendered post: links to the guide chapters it belongs to."""
     links = [
         f'<a href="{escape(href(chapters[t].path))}">{escape(chapters[t].title)}</a>'
         for t in post.themes if t in chapters
@@ -70,7 +65,3 @@ def guide_links(post: Post, chapters: Mapping[str, Chapter], href: Callable[[str
         "</nav>\n"
     )
 
-
-def _escape(text: str) -> str:
-    """Keep user text from being read as Markdown link syntax."""
-    return text.replace("[", r"\[").replace("]", r"\]")

@@ -65,26 +65,27 @@ class SitePlugin(BasePlugin[SiteConfig]):
         self.feed_links = self._feed_links(site)
 
     def on_page_markdown(self, markdown, *, page, config, files):
-        src = page.file.src_uri
-        if src in self.chapters:
-            chapter = self.chapters[src]
-            contribute = self.config.contribute_page
-            return markdown + crosslinks.community_section(
-                chapter, self.site.posts_for(chapter.theme, drafts=self.is_serve),
-                self.site.authors,
-                contribute_page=contribute if contribute and files.get_file_from_path(contribute) else None,
-                heading=self.config.community_heading,
-            )
+        if page.file.src_uri in self.chapters:
+            return markdown + crosslinks.community_heading(self.config.community_heading)
         return markdown
 
     def on_page_content(self, html, *, page, config, files):
         if page.canonical_url:
             self.urls[page.file.src_uri] = page.canonical_url
+
+        def href(path: str) -> str:
+            return get_relative_url(files.get_file_from_path(path).url, page.url)
+
+        chapter = self.chapters.get(page.file.src_uri)
+        if chapter:
+            contribute = self.config.contribute_page
+            listing = crosslinks.community_list(
+                self.site.posts_for(chapter.theme, drafts=self.is_serve), self.site.authors, href,
+                contribute_page=contribute if contribute and files.get_file_from_path(contribute) else None,
+            )
+            html = html.replace(crosslinks.COMMUNITY_MARK, listing, 1)
         post = self.posts.get(page.file.src_uri)
         if post:
-            def href(chapter_path: str) -> str:
-                return get_relative_url(files.get_file_from_path(chapter_path).url, page.url)
-
             html += crosslinks.guide_links(post, self.site.themes, href)
         if post and not post.draft and page.canonical_url:
             self.rendered[post.path] = (page.canonical_url, html)
