@@ -5,6 +5,9 @@ Markdown extension, cost a string join instead of a Markdown pass (a chapter
 can list hundreds of posts), and Material's blog, which renders each post's
 Markdown again for every listing page, never sees them. The caller passes
 `href(docs_path)`, the link from the page at hand to another page's file.
+Both lists are kept out of the search index (Material's `data-search-exclude`):
+the posts are indexed on their own pages, and a search for a chapter's title
+should not return every post that links to it.
 """
 
 from __future__ import annotations
@@ -45,7 +48,7 @@ def community_list(
         for post in posts
     ]
     body = "\n".join(items)
-    html = f"<ul>\n{body}\n</ul>\n" if items else "<p>No pointers on this theme yet.</p>\n"
+    html = f"<ul data-search-exclude>\n{body}\n</ul>\n" if items else "<p>No pointers on this theme yet.</p>\n"
     if contribute_page:
         html += f'<p><a href="{escape(href(contribute_page))}">Share your own pointers</a></p>\n'
     return html
@@ -60,7 +63,7 @@ def guide_links(post: Post, chapters: Mapping[str, Chapter], href: Callable[[str
     if not links:
         return ""
     return (
-        '\n<nav class="winwin-guide-links" aria-label="In the guide">\n'
+        '\n<nav class="winwin-guide-links" aria-label="In the guide" data-search-exclude>\n'
         f"<p><strong>In the guide:</strong> {' · '.join(links)}</p>\n"
         "</nav>\n"
     )
