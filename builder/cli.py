@@ -80,10 +80,10 @@ def build(config_file: str, strict: bool, site_dir: str | None, fetch_first: boo
     try:
         target = build_site(config_file, site_dir=site_dir, strict=strict)
     except MkDocsException as exc:
-        _fail(f"Build failed, the previous site is untouched.\n{exc}")
+        _fail(f"Build failed: nothing was written (a previous site stays as it was).\n{exc}")
     except SystemExit as exc:  # mkdocs' Abort on --strict warnings
         if exc.code:
-            _fail("Build failed, the previous site is untouched.")
+            _fail("Build failed: nothing was written (a previous site stays as it was).")
         raise
     click.echo(f"Site written to {target}")
 

@@ -70,7 +70,7 @@ def test_a_failing_build_leaves_the_previous_site_byte_identical(tmp_path):
     result = run("build", "-f", config)
     assert result.exit_code == 1
     assert "blog/posts/bad.md" in result.output and "'nobody'" in result.output
-    assert "previous site is untouched" in result.output
+    assert "nothing was written" in result.output
     assert snapshot(root / "site") == before
     assert sorted(p.name for p in root.iterdir()) == ["content", "mkdocs.yml", "site", "theme"]
 
