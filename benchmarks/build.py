@@ -173,6 +173,7 @@ def best(timings: list[Timing]) -> Timing:
 
 def bench(posts: int, repeat: int, workdir: Path) -> tuple[Timing, Timing]:
     base = workdir / f"n{posts}"
+    shutil.rmtree(base, ignore_errors=True)  # a --keep folder from an earlier run
     generate(base / "seed", posts)
     winwin, vanilla = base / "winwin", base / "vanilla"
     for project in (winwin, vanilla):
