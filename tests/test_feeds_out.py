@@ -20,9 +20,13 @@ import pytest
 import yaml
 
 from builder.content import Layout, Post, Site, load_site
+from builder.plugins.site.config import SiteConfig
 from tests.support import MINIMAL_CONFIG, Server, build_tree, small_site
 
-FEEDS_MAX_ITEMS = 50  # the plugin's default feeds_max_items; mkdocs.yml keeps it
+@pytest.fixture(scope="module")
+def config(shipped_source) -> dict:
+    # The full loader: mkdocs.yml names Python objects (!!python/name) for emoji.
+    return yaml.load((shipped_source / "mkdocs.yml").read_text(), Loader=yaml.Loader)
 
 
 @pytest.fixture(scope="module")
@@ -31,25 +35,27 @@ def content(shipped_source) -> Site:
 
 
 @pytest.fixture(scope="module")
-def site_url(shipped_source) -> str:
-    config = yaml.load((shipped_source / "mkdocs.yml").read_text(), Loader=yaml.Loader)
+def site_url(config) -> str:
     return config["site_url"].rstrip("/") + "/"
 
 
-def expected_feeds(content: Site) -> dict[str, list[Post]]:
+@pytest.fixture(scope="module")
+def expected(config, content) -> dict[str, list[Post]]:
     """Feed file name -> the posts it must carry, newest first."""
+    settings = next((p["winwin"] for p in config["plugins"] if isinstance(p, dict) and "winwin" in p), None)
+    limit = (settings or {}).get("feeds_max_items", SiteConfig.feeds_max_items.default) or None
     out = {}
     for theme, posts in [("", content.published()),
                          *((c.theme, content.posts_for(c.theme)) for c in content.chapters)]:
         suffix = f"-{theme}" if theme else ""
         for kind in ("rss", "atom"):
-            out[f"{kind}{suffix}.xml"] = posts[:FEEDS_MAX_ITEMS]
+            out[f"{kind}{suffix}.xml"] = posts[:limit]
     return out
 
 
 @pytest.fixture(scope="module")
-def parsed(shipped_site, content) -> dict[str, feedparser.FeedParserDict]:
-    return {name: feedparser.parse((shipped_site / name).read_bytes()) for name in expected_feeds(content)}
+def parsed(shipped_site, expected) -> dict[str, feedparser.FeedParserDict]:
+    return {name: feedparser.parse((shipped_site / name).read_bytes()) for name in expected}
 
 
 @pytest.fixture(scope="module")
@@ -71,8 +77,8 @@ def test_every_feed_is_written_and_well_formed(parsed):
         assert feed.version == ("rss20" if name.startswith("rss") else "atom10"), name
 
 
-def test_feeds_hold_the_published_posts_newest_first(parsed, content, post_urls):
-    for name, posts in expected_feeds(content).items():
+def test_feeds_hold_the_published_posts_newest_first(parsed, expected, post_urls):
+    for name, posts in expected.items():
         entries = parsed[name].entries
         assert [e.title for e in entries] == [p.title for p in posts], name
         assert [e.link for e in entries] == [post_urls[p.path] for p in posts], name
@@ -88,16 +94,16 @@ def test_theme_feeds_hold_only_their_themes_posts(parsed, content):
             assert chapter.title in feed.feed.title
 
 
-def test_dates_come_from_front_matter(parsed, content):
-    for name, posts in expected_feeds(content).items():
+def test_dates_come_from_front_matter(parsed, expected):
+    for name, posts in expected.items():
         for entry, post in zip(parsed[name].entries, posts):
             assert calendar.timegm(entry.published_parsed) == int(post.date.timestamp()), (name, post.path)
         if posts:
             assert calendar.timegm(parsed[name].feed.updated_parsed) == int(posts[0].date.timestamp())
 
 
-def test_authors_and_themes_as_categories(parsed, content):
-    for name, posts in expected_feeds(content).items():
+def test_authors_and_themes_as_categories(parsed, content, expected):
+    for name, posts in expected.items():
         for entry, post in zip(parsed[name].entries, posts):
             names = [content.authors[a].name for a in post.authors]
             assert [a.get("name") for a in entry.authors] == names, (name, post.path)
@@ -122,9 +128,9 @@ def test_every_url_is_absolute_including_inside_content(parsed, site_url):
     assert inside > 0  # the posts do link (at least to their chapters)
 
 
-def test_feed_links_point_home_and_to_themselves(shipped_site, content, site_url):
+def test_feed_links_point_home_and_to_themselves(shipped_site, expected, site_url):
     """RSS <link> is the page the feed stands for, never the feed file itself."""
-    for name in expected_feeds(content):
+    for name in expected:
         root = lxml.etree.parse(str(shipped_site / name)).getroot()
         if name.startswith("rss"):
             home = root.findtext("channel/link")
@@ -137,9 +143,8 @@ def test_feed_links_point_home_and_to_themselves(shipped_site, content, site_url
         assert home.startswith(site_url) and not home.endswith(".xml"), (name, home)
 
 
-def test_a_real_reader_reads_every_feed_over_http(shipped_site, content, post_urls):
-    reader_lib = pytest.importorskip("reader")  # with sgmllib3k beside it (feedparser's need)
-    expected = expected_feeds(content)
+def test_a_real_reader_reads_every_feed_over_http(shipped_site, expected, post_urls):
+    import reader as reader_lib  # a test dependency; it needs sgmllib3k beside it (feedparser's need)
     with Server(shipped_site) as server:
         reader = reader_lib.make_reader(":memory:")
         try:
