@@ -55,9 +55,15 @@ def main(ctx: click.Context) -> None:
     handler.setFormatter(logging.Formatter("%(levelname)s - %(message)s"))
     handler.setLevel(logging.INFO if ctx.invoked_subcommand == "serve" else logging.WARNING)
     mkdocs_log = logging.getLogger("mkdocs")
+    level = mkdocs_log.level
     mkdocs_log.setLevel(logging.INFO)
     mkdocs_log.addHandler(handler)
-    ctx.call_on_close(lambda: mkdocs_log.removeHandler(handler))
+
+    def restore() -> None:  # leave logging as found when called in-process (tests)
+        mkdocs_log.removeHandler(handler)
+        mkdocs_log.setLevel(level)
+
+    ctx.call_on_close(restore)
 
 
 @main.command()
