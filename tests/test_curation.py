@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import time
 
 import pytest
 
@@ -176,7 +175,8 @@ def test_order_is_stable_whatever_the_input_order():
     assert all(d.reason for d in first)
 
 
-def test_twenty_thousand_articles_curate_fast():
+def test_twenty_thousand_articles_curate_within_caps():
+    """Scale check on correctness; the speed target lives in benchmarks/feeds.py."""
     rng = random.Random(7)
     words = "give first listen help follow up network coffee intro ask share article team".split()
     articles = [
@@ -186,13 +186,8 @@ def test_twenty_thousand_articles_curate_fast():
         for i in range(20_000)
     ]
     rules = Rules(include=("help", "listen"), exclude=("coffee",), max_age_days=60, per_source=10, total=50)
-    # CPU time, not wall time: the machine is shared, and others' load is not ours.
-    best = min(_timed(curate, articles, rules, NOW) for _ in range(3))
-    print(f"\ncurate(20,000 articles): {best * 1000:.0f} ms of CPU")
-    assert best < 0.5
-
-
-def _timed(fn, *args) -> float:
-    start = time.process_time()
-    fn(*args)
-    return time.process_time() - start
+    decisions = curate(articles, rules, NOW)
+    assert len(decisions) == len(articles)
+    kept = [d for d in decisions if d.kept]
+    assert len(kept) == 50
+    assert all("coffee" not in (d.article.title + " " + d.article.summary).split() for d in kept)
