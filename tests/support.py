@@ -63,7 +63,7 @@ def small_site(root: Path, files: dict[str, str] | None = None, config: str = MI
               ann:
                 name: Ann Example
                 description: Tester
-                avatar: https://test.example.org/ann.png
+                avatar: "data:image/gif;base64,R0lGODlhAQABAAAAACw="  # local: browser tests stay on 127.0.0.1
         """,
         "content/guide/first.md": """
             ---
