@@ -63,7 +63,7 @@ def small_site(root: Path, files: dict[str, str] | None = None, config: str = MI
               ann:
                 name: Ann Example
                 description: Tester
-                avatar: "data:image/gif;base64,R0lGODlhAQABAAAAACw="  # local: browser tests stay on 127.0.0.1
+                avatar: "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"  # local: browser tests stay on 127.0.0.1
         """,
         "content/guide/first.md": """
             ---
