@@ -189,6 +189,9 @@ def bench(posts: int, repeat: int, workdir: Path) -> tuple[Timing, Timing]:
     for _ in range(repeat):
         ours_t.append(timed_build(winwin, ours))
         theirs_t.append(timed_build(vanilla, theirs))
+    pages = [len(list((project / "site").rglob("*.html"))) for project in (winwin, vanilla)]
+    if pages[0] != pages[1] or pages[0] < posts:
+        sys.exit(f"The two builds differ: {pages[0]} pages with winwin, {pages[1]} without.")
     feeds = sorted(p.name for p in (winwin / "site").glob("*.xml") if p.name != "sitemap.xml")
     if len(feeds) != 2 * (1 + len(CHAPTERS)):
         sys.exit(f"winwin wrote {len(feeds)} feeds, expected {2 * (1 + len(CHAPTERS))}: {feeds}")
