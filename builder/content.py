@@ -21,6 +21,13 @@ from .schema import CHAPTER_FIELDS, POST_FIELDS, Problem, validate
 
 THEME_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
+# The keys Material's blog requires of each author in .authors.yml.
+AUTHOR_KEYS = {
+    "name": "the name shown on their posts",
+    "description": "one line about them, shown under the name",
+    "avatar": "a picture: a path relative to the blog folder or an https:// URL",
+}
+
 
 @dataclass(frozen=True)
 class Author:
@@ -152,9 +159,17 @@ def load_authors(docs: Path, layout: Layout, problems: list[Problem]) -> dict[st
         return {}
     authors = {}
     for ident, info in entries.items():
-        if not isinstance(info, dict) or not isinstance(info.get("name"), str):
-            problems.append(Problem(layout.authors_file, f"authors.{ident}", "has no name",
-                                    f"add 'name:' under '{ident}:'"))
+        if not isinstance(info, dict):
+            problems.append(Problem(layout.authors_file, f"authors.{ident}", "is not a mapping",
+                                    f"indent {', '.join(AUTHOR_KEYS)} under '{ident}:'"))
+            continue
+        missing = [k for k in AUTHOR_KEYS if not isinstance(info.get(k), str) or not info[k].strip()]
+        problems.extend(
+            Problem(layout.authors_file, f"authors.{ident}.{k}", "is missing",
+                    f"add '{k}:' under '{ident}:' with {AUTHOR_KEYS[k]}")
+            for k in missing
+        )
+        if missing:
             continue
         authors[ident] = Author(
             id=ident, name=info["name"], description=info.get("description", ""),

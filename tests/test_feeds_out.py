@@ -215,3 +215,18 @@ def test_without_site_url_a_warning_names_it_and_strict_fails(tmp_path):
     assert strict.exit_code == 1
     assert "'site_url'" in strict.output
     assert not (tmp_path / "strict").exists()
+
+
+def test_a_site_under_a_subpath_keeps_it_in_every_feed_url(tmp_path):
+    config = MINIMAL_CONFIG.replace("https://test.example.org/", "https://test.example.org/sub/")
+    site = build_tree(small_site(tmp_path, RELATIVE_POST, config=config))
+    feed = feedparser.parse((site / "rss.xml").read_bytes())
+    assert feed.bozo == 0
+    assert feed.feed.link == "https://test.example.org/sub/blog/"
+    (entry,) = [e for e in feed.entries if e.title == "Links inside"]
+    assert entry.link == "https://test.example.org/sub/blog/2026/02/03/links-inside/"
+    doc = lxml.html.fragment_fromstring(entry.content[0].value, create_parent="div")
+    assert "https://test.example.org/sub/guide/first/#first" in doc.xpath("//a/@href")
+    assert "https://test.example.org/sub/assets/pic.svg" in doc.xpath("//img/@src")
+    atom = lxml.etree.parse(str(site / "atom.xml")).getroot()
+    assert atom.find("{http://www.w3.org/2005/Atom}link[@rel='self']").get("href") == "https://test.example.org/sub/atom.xml"

@@ -145,7 +145,7 @@ def test_every_problem_in_every_file_at_once(tmp_path):
             assert any(all(p in line for p in parts) for line in errors), parts
     build = run("build", "-f", config)
     assert build.exit_code == 1
-    assert f"{len(errors)} problem(s) in the front matter" in build.output
+    assert f"{len(errors)} problem(s) in the content" in build.output
 
 
 def test_unknown_author_is_ours_not_the_blog_plugins(tmp_path):
@@ -156,3 +156,55 @@ def test_unknown_author_is_ours_not_the_blog_plugins(tmp_path):
     assert result.exit_code == 1
     assert "use one of: ann" in result.output
     assert "Couldn't find author" not in result.output
+
+
+AUTHORS_MISSING_KEYS = {
+    "content/blog/.authors.yml": """
+        authors:
+          ann:
+            name: Ann Example
+            description: Tester
+            avatar: https://test.example.org/ann.png
+          bob:
+            description: No name, no avatar
+    """,
+    "content/blog/posts/by-bob.md": """
+        ---
+        title: By Bob
+        date: 2026-02-01
+        authors: [bob, zed]
+        themes: [first]
+        description: Bob is not a valid author yet, zed does not exist.
+        ---
+        Text.
+    """,
+}
+
+
+def test_authors_file_problems_come_first_and_with_the_rest(tmp_path):
+    """Material's blog reads .authors.yml before anything else and stops at its
+    first problem without naming the author; ours names each, with the posts' problems."""
+    root = small_site(tmp_path, AUTHORS_MISSING_KEYS)
+    config = str(root / "mkdocs.yml")
+    check = run("check", "-f", config)
+    assert check.exit_code == 1
+    assert_matches(reported(check.output, "error"), (
+        ("blog/.authors.yml", "'authors.bob.name'", "is missing", "add 'name:' under 'bob:'"),
+        ("blog/.authors.yml", "'authors.bob.avatar'", "is missing", "https://"),
+        ("blog/posts/by-bob.md", "'authors'", "'bob'", "use one of: ann"),
+        ("blog/posts/by-bob.md", "'authors'", "'zed'", "use one of: ann"),
+    ))
+    build = run("build", "-f", config)
+    assert build.exit_code == 1
+    assert "4 problem(s) in the content" in build.output
+    assert "authors.bob.avatar" in build.output and "'zed'" in build.output
+    assert "Sub-option" not in build.output  # not Material's message
+    assert not (root / "site").exists()
+
+
+def test_a_missing_authors_file_is_named_with_the_fix(tmp_path):
+    root = small_site(tmp_path)
+    (root / "content" / "blog" / ".authors.yml").unlink()
+    check = run("check", "-f", str(root / "mkdocs.yml"))
+    assert check.exit_code == 1
+    assert "error: blog/.authors.yml: is missing. Fix: create it with 'authors:'" in check.output

@@ -27,6 +27,11 @@ class SitePlugin(BasePlugin[SiteConfig]):
     def on_startup(self, *, command, dirty):
         self.is_serve = command == "serve"
 
+    # Validation runs here, before Material's blog (priority 0) reads
+    # .authors.yml in its on_config and opens the posts in its on_files, so
+    # every problem in every file is reported at once, with its fix, instead
+    # of the blog's first one.
+    @event_priority(100)
     def on_config(self, config):
         # The plugin lives across `mkdocs serve` rebuilds: reset per-build state.
         blog = config.plugins.get("material/blog")
@@ -46,19 +51,12 @@ class SitePlugin(BasePlugin[SiteConfig]):
                 "previews cannot use absolute URLs and no feeds are written. "
                 "Fix: add 'site_url: https://your.domain/' to mkdocs.yml."
             )
-
-    # Runs before Material's blog plugin (-50) opens the posts, so that every
-    # problem in every file is reported at once instead of the blog's first one.
-    @event_priority(100)
-    def on_files(self, files, *, config):
         site = load_site(config.docs_dir, self.layout)
         for problem in site.warnings:
             log.warning(str(problem))
         if site.errors:
             listing = "\n".join(f"  - {p}" for p in site.errors)
-            raise PluginError(
-                f"{len(site.errors)} problem(s) in the front matter of {config.docs_dir}:\n{listing}"
-            )
+            raise PluginError(f"{len(site.errors)} problem(s) in the content of {config.docs_dir}:\n{listing}")
         self.site = site
         self.chapters = {c.path: c for c in site.chapters}
         self.posts = {p.path: p for p in site.posts}
