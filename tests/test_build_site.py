@@ -168,3 +168,41 @@ def test_drafts_are_absent_from_the_build(tmp_path):
     assert not any("Secret draft" in t or "Draft text" in t for t in texts)
     heading, hrefs = community_links(site / "guide" / "first" / "index.html")
     assert len(hrefs) == 1
+
+
+SPECIAL_TITLES = {
+    "content/guide/first.md": """
+        ---
+        title: First & <foremost>
+        theme: first
+        order: 1
+        description: The first chapter.
+        ---
+        # First
+    """,
+    "content/blog/posts/hello.md": """
+        ---
+        title: 'Tips & <tricks> "quoted"'
+        date: 2026-01-02
+        authors: [ann]
+        themes: [first]
+        description: Less <than> & more.
+        ---
+        Hello text.
+    """,
+}
+
+
+def test_titles_are_text_not_html_in_the_cross_links(tmp_path):
+    site = build_tree(small_site(tmp_path, SPECIAL_TITLES))
+    chapter = page_file(site, "guide/first.md")
+    heading, hrefs = community_links(chapter)
+    (item,) = heading.getnext().xpath("./li")
+    assert item.xpath("./a")[0].text_content() == 'Tips & <tricks> "quoted"'
+    assert "Less <than> & more." in item.text_content()
+    assert not heading.getnext().xpath(".//tricks | .//than")
+    (post,) = [p for p in site.joinpath("blog").rglob("index.html") if "tips" in p.as_posix()]
+    (nav,) = parse(post).xpath('//nav[contains(@class, "winwin-guide-links")]')
+    assert [a.text_content() for a in nav.xpath(".//a")] == ["First & <foremost>"]
+    assert resolve(site, post, nav.xpath(".//a/@href")[0]) == chapter
+    assert not nav.xpath(".//foremost")
