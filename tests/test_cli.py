@@ -262,3 +262,14 @@ def test_serve_shows_drafts_and_reloads_on_edit(served):
     built = (root / "site" / "guide" / "first" / "index.html").read_text()
     assert "Secret draft" not in built
     assert not (root / "site" / "blog" / "2026" / "03").exists()
+
+
+def test_new_post_keeps_an_awkward_title_intact(tmp_path):
+    root = small_site(tmp_path)
+    title = 'Café: "quotes", #hashes & a trailing colon:'
+    result = run("new", "post", title, "-f", str(root / "mkdocs.yml"), "--author", "ann", "--theme", "first")
+    assert result.exit_code == 0, result.output
+    path = Path(result.output.strip())
+    assert path.name == f"{dt.date.today().isoformat()}-cafe-quotes-hashes-a-trailing-colon.md"
+    assert frontmatter.load(path)["title"] == title
+    assert run("check", "-f", str(root / "mkdocs.yml")).exit_code == 0
