@@ -7,7 +7,9 @@ feed and where its file is written.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
+from urllib.parse import urljoin
 
 import lxml.html
 from feedgen.feed import FeedGenerator
@@ -45,6 +47,13 @@ def absolutize(html: str, base_url: str) -> str:
     for anchor in root.xpath('.//a[contains(concat(" ", @class, " "), " headerlink ")]'):
         anchor.drop_tree()
     root.make_links_absolute(base_url, resolve_base_href=False)
+    # Attributes lxml leaves alone: a video's poster, and an image's srcset
+    # (candidates "url descriptor" separated by a comma and a space).
+    for element in root.xpath(".//*[@poster]"):
+        element.set("poster", urljoin(base_url, element.get("poster").strip()))
+    for element in root.xpath(".//*[@srcset]"):
+        candidates = [c.split(None, 1) for c in re.split(r",\s+", element.get("srcset")) if c.strip()]
+        element.set("srcset", ", ".join(" ".join([urljoin(base_url, c[0]), *c[1:]]) for c in candidates))
     inner = (root.text or "") + "".join(
         lxml.html.tostring(child, encoding="unicode") for child in root
     )

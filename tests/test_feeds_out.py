@@ -230,3 +230,28 @@ def test_a_site_under_a_subpath_keeps_it_in_every_feed_url(tmp_path):
     assert "https://test.example.org/sub/assets/pic.svg" in doc.xpath("//img/@src")
     atom = lxml.etree.parse(str(site / "atom.xml")).getroot()
     assert atom.find("{http://www.w3.org/2005/Atom}link[@rel='self']").get("href") == "https://test.example.org/sub/atom.xml"
+
+
+def test_absolutize_reaches_every_kind_of_url():
+    from builder.feeds import absolutize
+
+    html = (
+        '<h2 id="x">Title<a class="headerlink" href="#x">¶</a></h2><!-- a comment -->'
+        '<p><a href="#x">here</a> <a href="../other/">up</a> <a href="mailto:a@b.org">mail</a> '
+        '<a href="//cdn.example.org/f">cdn</a> <a href="https://else.example.org/">else</a></p>'
+        '<img src="pic.png" srcset="pic.png 1x, ../big.png 2x">'
+        '<video poster="still.jpg"><source src="clip.mp4"></video>'
+    )
+    doc = lxml.html.fragment_fromstring(absolutize(html, "https://s.example.org/blog/post/"),
+                                        create_parent="div")
+    assert doc.xpath("//a/@href") == [
+        "https://s.example.org/blog/post/#x", "https://s.example.org/blog/other/", "mailto:a@b.org",
+        "https://cdn.example.org/f", "https://else.example.org/",
+    ]
+    assert doc.xpath("//img/@src") == ["https://s.example.org/blog/post/pic.png"]
+    assert doc.xpath("//img/@srcset") == [
+        "https://s.example.org/blog/post/pic.png 1x, https://s.example.org/blog/big.png 2x"]
+    assert doc.xpath("//video/@poster") == ["https://s.example.org/blog/post/still.jpg"]
+    assert doc.xpath("//source/@src") == ["https://s.example.org/blog/post/clip.mp4"]
+    assert doc.xpath("//comment()") == [] and doc.xpath('//a[@class="headerlink"]') == []
+    assert doc.xpath("//h2")[0].text_content() == "Title"
