@@ -4,7 +4,9 @@ The lists are HTML, put in after MkDocs has rendered a page: they need no
 Markdown extension, cost a string join instead of a Markdown pass (a chapter
 can list hundreds of posts), and Material's blog, which renders each post's
 Markdown again for every listing page, never sees them. The caller passes
-`href(docs_path)`, the link from the page at hand to another page's file.
+`href(docs_path)`, the link from the page at hand to another page's file, or
+None when that page is not in the build (a draft, an excluded file): such
+pages are left out rather than linked.
 Both lists are kept out of the search index (Material's `data-search-exclude`):
 the posts are indexed on their own pages, and a search for a chapter's title
 should not return every post that links to it.
@@ -37,28 +39,28 @@ def community_heading(heading: str = COMMUNITY_HEADING) -> str:
 def community_list(
     posts: Iterable[Post],
     authors: Mapping[str, Author],
-    href: Callable[[str], str],
+    href: Callable[[str], str | None],
     contribute_page: str | None = None,
 ) -> str:
     """The HTML under a chapter's community heading: its theme's posts, newest first."""
     items = [
-        f'<li><a href="{escape(href(post.path))}">{escape(post.title)}</a> '
+        f'<li><a href="{escape(link)}">{escape(post.title)}</a> '
         f"by {escape(_byline(post, authors))}, {post.date.strftime('%B %-d, %Y')}. "
         f"{escape(post.description)}</li>"
-        for post in posts
+        for post in posts if (link := href(post.path)) is not None
     ]
     body = "\n".join(items)
     html = f"<ul data-search-exclude>\n{body}\n</ul>\n" if items else "<p>No pointers on this theme yet.</p>\n"
-    if contribute_page:
-        html += f'<p><a href="{escape(href(contribute_page))}">Share your own pointers</a></p>\n'
+    if contribute_page and (link := href(contribute_page)) is not None:
+        html += f'<p><a href="{escape(link)}">Share your own pointers</a></p>\n'
     return html
 
 
-def guide_links(post: Post, chapters: Mapping[str, Chapter], href: Callable[[str], str]) -> str:
+def guide_links(post: Post, chapters: Mapping[str, Chapter], href: Callable[[str], str | None]) -> str:
     """The HTML appended to a rendered post: links to the guide chapters it belongs to."""
     links = [
-        f'<a href="{escape(href(chapters[t].path))}">{escape(chapters[t].title)}</a>'
-        for t in post.themes if t in chapters
+        f'<a href="{escape(link)}">{escape(chapters[t].title)}</a>'
+        for t in post.themes if t in chapters and (link := href(chapters[t].path)) is not None
     ]
     if not links:
         return ""
@@ -67,4 +69,3 @@ def guide_links(post: Post, chapters: Mapping[str, Chapter], href: Callable[[str
         f"<p><strong>In the guide:</strong> {' · '.join(links)}</p>\n"
         "</nav>\n"
     )
-

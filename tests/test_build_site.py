@@ -206,3 +206,26 @@ def test_titles_are_text_not_html_in_the_cross_links(tmp_path):
     assert [a.text_content() for a in nav.xpath(".//a")] == ["First & <foremost>"]
     assert resolve(site, post, nav.xpath(".//a/@href")[0]) == chapter
     assert not nav.xpath(".//foremost")
+
+
+def test_posts_the_blog_leaves_out_are_not_linked(tmp_path):
+    """With Material's draft_if_future_date, a future post is not built: no chapter links to it."""
+    from tests.support import MINIMAL_CONFIG
+
+    config = MINIMAL_CONFIG.replace("  - blog\n", "  - blog:\n      draft_if_future_date: true\n")
+    assert config != MINIMAL_CONFIG
+    future = {"content/blog/posts/future.md": """
+        ---
+        title: From the future
+        date: 2999-01-01
+        authors: [ann]
+        themes: [first]
+        description: Not yet.
+        ---
+        Later.
+    """}
+    site = build_tree(small_site(tmp_path, future, config=config))
+    heading, hrefs = community_links(page_file(site, "guide/first.md"))
+    assert len(hrefs) == 1 and "From the future" not in heading.getnext().text_content()
+    assert all(resolve(site, page_file(site, "guide/first.md"), h).is_file() for h in hrefs)
+    assert "From the future" not in (site / "rss.xml").read_text()

@@ -71,15 +71,20 @@ class SitePlugin(BasePlugin[SiteConfig]):
         if page.canonical_url:
             self.urls[page.file.src_uri] = page.canonical_url
 
-        def href(path: str) -> str:
-            return get_relative_url(files.get_file_from_path(path).url, page.url)
+        def href(path: str) -> str | None:
+            # Only pages this build writes: Material's blog marks the posts it
+            # leaves out (drafts outside `serve`, future dates if so set) excluded.
+            file = files.get_file_from_path(path)
+            if file is None:
+                return None
+            written = file.inclusion.is_in_serve() if self.is_serve else file.inclusion.is_included()
+            return get_relative_url(file.url, page.url) if written else None
 
         chapter = self.chapters.get(page.file.src_uri)
         if chapter:
-            contribute = self.config.contribute_page
             listing = crosslinks.community_list(
-                self.site.posts_for(chapter.theme, drafts=self.is_serve), self.site.authors, href,
-                contribute_page=contribute if contribute and files.get_file_from_path(contribute) else None,
+                self.site.posts_for(chapter.theme, drafts=True), self.site.authors, href,
+                contribute_page=self.config.contribute_page,
             )
             html = html.replace(crosslinks.COMMUNITY_MARK, listing, 1)
         post = self.posts.get(page.file.src_uri)
