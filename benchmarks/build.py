@@ -55,8 +55,13 @@ plugins:
   - search
 {plugins}"""
 
+# The whole product: the site plugin (validation, cross-links, feeds) and
+# the "Your turn" section with its share row under every post. The reading
+# list has its own benchmark (benchmarks/feeds.py).
 WINWIN_PLUGINS = """\
   - winwin
+  - winwin-prompts:
+      email: owner@bench.example.org
   - blog:
       post_url_format: "{date}/{slug}"
   - tags

@@ -15,6 +15,7 @@ from mkdocs.utils import get_relative_url
 
 from ... import crosslinks, feeds
 from ...content import Layout, Post, Site, load_site
+from .blog_speedup import speed_up
 from .config import SiteConfig
 
 log = get_plugin_logger(__name__)
@@ -61,6 +62,12 @@ class SitePlugin(BasePlugin[SiteConfig]):
         self.chapters = {c.path: c for c in site.chapters}
         self.posts = {p.path: p for p in site.posts}
         self.feed_links = self._feed_links(site)
+
+    # After Material's blog (-50) has resolved its posts in its own on_files.
+    @event_priority(-60)
+    def on_files(self, files, *, config):
+        speed_up(config.plugins)
+        return files
 
     def on_page_markdown(self, markdown, *, page, config, files):
         if page.file.src_uri in self.chapters:
