@@ -95,6 +95,7 @@ class _Entry:
     title: str | None
     summary: str | None
     published: dt.datetime | None
+    summary_is_text: bool = False  # JSON Feed's content_text: text already, not HTML
 
 
 def _is_json(data: bytes, content_type: str) -> bool:
@@ -130,6 +131,7 @@ def _read_json_feed(data: bytes, result: Parsed) -> list[_Entry]:
             title=text("title"),
             summary=text("summary") or text("content_html") or text("content_text"),
             published=_iso_date(item.get("date_published")) or _iso_date(item.get("date_modified")),
+            summary_is_text=not (text("summary") or text("content_html")) and bool(text("content_text")),
         ))
     return entries
 
@@ -228,9 +230,11 @@ def parse_feed(data: bytes, *, url: str, headers: dict[str, str] | None = None,
             future += 1
             published = None
         title = plain_text(entry.title) or plain_text(entry.summary)[:80] or link
+        # Text stays text (the page escapes it); HTML is reduced to its text.
+        summary = _SPACE.sub(" ", entry.summary).strip() if entry.summary_is_text else plain_text(entry.summary)
         result.articles.append(Article(
             source_id=source_id, source_name=source_name, url=link, title=title,
-            summary=plain_text(entry.summary), published=published, guid=guid, first_seen=now,
+            summary=summary, published=published, guid=guid, first_seen=now,
         ))
     if dropped_links:
         result.warnings.append(
