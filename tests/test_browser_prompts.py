@@ -45,7 +45,21 @@ def site(tmp_path_factory):
 @pytest.fixture(scope="module")
 def giscus_site(tmp_path_factory):
     with_toggle = config(GISCUS).replace("  font: false\n", PALETTE)
-    root = small_site(tmp_path_factory.mktemp("browser-giscus"), {**AUTHORS, "mkdocs.yml": with_toggle})
+    # A post long enough that the comment section starts well below the fold,
+    # whatever the layout of the share row above it.
+    long_post = """
+        ---
+        title: Hello
+        date: 2026-01-02
+        authors: [ann]
+        themes: [first]
+        description: A first post.
+        ---
+        Hello text.
+
+    """ + "\n\n".join(f"        Paragraph {i} of a long post." for i in range(60)) + "\n"
+    root = small_site(tmp_path_factory.mktemp("browser-giscus"),
+                      {**AUTHORS, "mkdocs.yml": with_toggle, "content/blog/posts/hello.md": long_post})
     with Server(build_tree(root)) as server:
         yield server.url
 
