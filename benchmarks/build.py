@@ -1,11 +1,12 @@
 """Build time of winwin against vanilla mkdocs-material + mkdocs-rss-plugin.
 
 Generates N synthetic pointer posts (with guide chapters and authors) into a
-temporary folder and builds the SAME content twice: once with winwin (our
-plugin + blog + tags + search: validation, cross-links, 12 feeds) and once
-with stock Material (blog, tags, search) plus mkdocs-rss-plugin. Prints both
-times (wall clock, and CPU seconds, steadier when the machine is shared) and
-the ratio winwin/vanilla; the target is at most 1.0 at N = 1000.
+temporary folder and builds the SAME content with winwin and with stock
+Material (blog, tags, search) plus mkdocs-rss-plugin. winwin is built twice:
+"core" (the site plugin: validation, cross-links, 12 feeds) and "full" (plus
+the "Your turn" section and share row under every post). Prints the times
+(wall clock, and CPU seconds, steadier when the machine is shared) and the
+ratio winwin/vanilla; the target is at most 1.0 at N = 1000.
 
     .venv/bin/python benchmarks/build.py            # N = 100 and 1000
     .venv/bin/python benchmarks/build.py 1000 --repeat 5
@@ -55,17 +56,22 @@ plugins:
   - search
 {plugins}"""
 
-# The whole product: the site plugin (validation, cross-links, feeds) and
-# the "Your turn" section with its share row under every post. The reading
-# list has its own benchmark (benchmarks/feeds.py).
-WINWIN_PLUGINS = """\
+# Two winwin builds of the same content: "core" is what issue 2 asks to
+# compare (validation, cross-links, feeds: the site plugin alone); "full" adds
+# the "Your turn" section and share row under every post (winwin-prompts).
+# The reading list has its own benchmark (benchmarks/feeds.py).
+_CORE = """\
   - winwin
-  - winwin-prompts:
-      email: owner@bench.example.org
+"""
+_REST = """\
   - blog:
       post_url_format: "{date}/{slug}"
   - tags
 """
+WINWIN_VARIANTS = {
+    "core": _CORE + _REST,
+    "full": _CORE + "  - winwin-prompts:\n      email: owner@bench.example.org\n" + _REST,
+}
 
 VANILLA_PLUGINS = """\
   - blog:
@@ -176,31 +182,37 @@ def best(timings: list[Timing]) -> Timing:
     return Timing(min(t.wall for t in timings), min(t.cpu for t in timings))
 
 
-def bench(posts: int, repeat: int, workdir: Path) -> tuple[Timing, Timing]:
+def bench(posts: int, repeat: int, workdir: Path) -> tuple[dict[str, Timing], Timing]:
+    """Best timings of each winwin variant and of vanilla, on the same generated content."""
     base = workdir / f"n{posts}"
     shutil.rmtree(base, ignore_errors=True)  # a --keep folder from an earlier run
     generate(base / "seed", posts)
-    winwin, vanilla = base / "winwin", base / "vanilla"
-    for project in (winwin, vanilla):
+    projects = {name: base / name for name in WINWIN_VARIANTS}
+    vanilla = base / "vanilla"
+    for project in (*projects.values(), vanilla):
         shutil.copytree(base / "seed" / "content", project / "content")
-    shutil.copytree(REPO / "theme", winwin / "theme")
-    (winwin / "mkdocs.yml").write_text(
-        SHARED_CONFIG.format(theme_extra="  custom_dir: theme\n", plugins=WINWIN_PLUGINS))
+    for name, project in projects.items():
+        shutil.copytree(REPO / "theme", project / "theme")
+        (project / "mkdocs.yml").write_text(
+            SHARED_CONFIG.format(theme_extra="  custom_dir: theme\n", plugins=WINWIN_VARIANTS[name]))
     (vanilla / "mkdocs.yml").write_text(SHARED_CONFIG.format(theme_extra="", plugins=VANILLA_PLUGINS))
     ours = [str(Path(sys.executable).parent / "winwin"), "build", "-f", "mkdocs.yml"]
     theirs = [vanilla_python(), "-m", "mkdocs", "build", "-q", "-f", "mkdocs.yml"]
-    # Best of `repeat`, alternating, so a noisy neighbour hurts both alike.
-    ours_t, theirs_t = [], []
+    # Best of `repeat`, alternating, so a noisy neighbour hurts all alike.
+    ours_t: dict[str, list[Timing]] = {name: [] for name in projects}
+    theirs_t = []
     for _ in range(repeat):
-        ours_t.append(timed_build(winwin, ours))
+        for name, project in projects.items():
+            ours_t[name].append(timed_build(project, ours))
         theirs_t.append(timed_build(vanilla, theirs))
-    pages = [len(list((project / "site").rglob("*.html"))) for project in (winwin, vanilla)]
-    if pages[0] != pages[1] or pages[0] < posts:
-        sys.exit(f"The two builds differ: {pages[0]} pages with winwin, {pages[1]} without.")
-    feeds = sorted(p.name for p in (winwin / "site").glob("*.xml") if p.name != "sitemap.xml")
-    if len(feeds) != 2 * (1 + len(CHAPTERS)):
-        sys.exit(f"winwin wrote {len(feeds)} feeds, expected {2 * (1 + len(CHAPTERS))}: {feeds}")
-    return best(ours_t), best(theirs_t)
+    for project in projects.values():
+        pages = [len(list((p / "site").rglob("*.html"))) for p in (project, vanilla)]
+        if pages[0] != pages[1] or pages[0] < posts:
+            sys.exit(f"The two builds differ: {pages[0]} pages with winwin, {pages[1]} without.")
+        feeds = sorted(p.name for p in (project / "site").glob("*.xml") if p.name != "sitemap.xml")
+        if len(feeds) != 2 * (1 + len(CHAPTERS)):
+            sys.exit(f"winwin wrote {len(feeds)} feeds, expected {2 * (1 + len(CHAPTERS))}: {feeds}")
+    return {name: best(t) for name, t in ours_t.items()}, best(theirs_t)
 
 
 def main() -> None:
@@ -211,12 +223,13 @@ def main() -> None:
     args = parser.parse_args()
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="winwin-bench-"))
     try:
-        print(f"{'posts':>6} {'winwin s':>9} {'vanilla s':>10} {'ratio':>6}"
+        print(f"{'posts':>6} {'winwin':>7} {'winwin s':>9} {'vanilla s':>10} {'ratio':>6}"
               f"   {'winwin cpu s':>12} {'vanilla cpu s':>13} {'cpu ratio':>9}")
         for n in args.posts:
-            ours, theirs = bench(n, args.repeat, workdir)
-            print(f"{n:>6} {ours.wall:>9.2f} {theirs.wall:>10.2f} {ours.wall / theirs.wall:>6.2f}"
-                  f"   {ours.cpu:>12.2f} {theirs.cpu:>13.2f} {ours.cpu / theirs.cpu:>9.2f}", flush=True)
+            variants, theirs = bench(n, args.repeat, workdir)
+            for name, ours in variants.items():
+                print(f"{n:>6} {name:>7} {ours.wall:>9.2f} {theirs.wall:>10.2f} {ours.wall / theirs.wall:>6.2f}"
+                      f"   {ours.cpu:>12.2f} {theirs.cpu:>13.2f} {ours.cpu / theirs.cpu:>9.2f}", flush=True)
     finally:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
