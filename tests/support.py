@@ -27,6 +27,14 @@ def build_tree(root: Path, strict: bool = True, site_dir: Path | None = None) ->
     return build_site(str(root / "mkdocs.yml"), site_dir=str(site_dir or root / "site"), strict=strict)
 
 
+def feeds_max_items(config: dict) -> int | None:
+    """The winwin plugin's feed cap in a loaded mkdocs.yml (or its declared default); None: no cap."""
+    from builder.plugins.site.config import SiteConfig
+
+    settings = next((p["winwin"] for p in config["plugins"] if isinstance(p, dict) and "winwin" in p), None)
+    return (settings or {}).get("feeds_max_items", SiteConfig.feeds_max_items.default) or None
+
+
 MINIMAL_CONFIG = """\
 site_name: Test site
 site_url: https://test.example.org/

@@ -20,8 +20,7 @@ import pytest
 import yaml
 
 from builder.content import Layout, Post, Site, load_site
-from builder.plugins.site.config import SiteConfig
-from tests.support import MINIMAL_CONFIG, Server, build_tree, small_site
+from tests.support import MINIMAL_CONFIG, Server, build_tree, feeds_max_items, small_site
 
 @pytest.fixture(scope="module")
 def config(shipped_source) -> dict:
@@ -42,8 +41,7 @@ def site_url(config) -> str:
 @pytest.fixture(scope="module")
 def expected(config, content) -> dict[str, list[Post]]:
     """Feed file name -> the posts it must carry, newest first."""
-    settings = next((p["winwin"] for p in config["plugins"] if isinstance(p, dict) and "winwin" in p), None)
-    limit = (settings or {}).get("feeds_max_items", SiteConfig.feeds_max_items.default) or None
+    limit = feeds_max_items(config)
     out = {}
     for theme, posts in [("", content.published()),
                          *((c.theme, content.posts_for(c.theme)) for c in content.chapters)]:

@@ -22,11 +22,11 @@ from pathlib import Path
 import lxml.etree
 import lxml.html
 import pytest
+import yaml
 
 from builder.content import load_site
 from tests.page_types import published_feeds, site_url
-
-FEEDS_MAX_ITEMS = 50  # the winwin plugin's default for feeds_max_items; mkdocs.yml keeps it
+from tests.support import feeds_max_items
 
 
 def twin(path: str) -> str | None:
@@ -67,7 +67,7 @@ def hrefs_on(html_file: Path, page_url: str) -> set[str]:
 def subscribed(shipped_site, site_server):
     """Every published feed added to a fresh reader and updated over HTTP:
     {site path: (reader Feed, [Entry, ...] in feed order)}."""
-    reader_lib = pytest.importorskip("reader")
+    import reader as reader_lib  # a test dependency: missing, the test fails rather than skips
     feeds = published_feeds(shipped_site)
     assert feeds, "no page head announces any feed"
     reader = reader_lib.make_reader(":memory:")
@@ -114,6 +114,8 @@ def test_rss_and_atom_twins_carry_the_same_entries(subscribed):
 
 def test_blog_and_chapter_feeds_carry_their_posts(subscribed, shipped_source, shipped_site):
     base = site_url(shipped_site)
+    # The full loader: mkdocs.yml names Python objects (!!python/name) for emoji.
+    limit = feeds_max_items(yaml.load((shipped_source / "mkdocs.yml").read_text(), Loader=yaml.Loader))
     site = load_site(shipped_source / "content")
     expected = {base + "blog/": site.published()}
     for chapter in site.chapters:
@@ -123,7 +125,7 @@ def test_blog_and_chapter_feeds_carry_their_posts(subscribed, shipped_source, sh
         if feed.link not in expected:
             continue
         covered.add(feed.link)
-        posts = expected[feed.link][:FEEDS_MAX_ITEMS]
+        posts = expected[feed.link][:limit]
         assert [e.title for e in entries] == [p.title for p in posts], f"{path} ({feed.link})"
     assert covered == set(expected), f"pages without a feed: {sorted(set(expected) - covered)}"
 
