@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 from builder.articles import Article
 from builder.store import SourceState, Store, open_store
@@ -66,18 +67,31 @@ def test_articles_newest_first_undated_last_and_filter_by_source(tmp_path):
 
 
 def test_crash_mid_write_leaves_the_previous_state(tmp_path):
-    """A process killed inside a transaction (after some rows went in) loses only that write."""
+    """A process killed inside Store.save (after its rows went in, before the commit) loses only that write."""
     with open_store(tmp_path) as store:
         store.save(SourceState("s1", "https://a.example/f", "A", etag='"v1"'), [article("kept")])
     script = textwrap.dedent(f"""
-        import os, sqlite3
-        db = sqlite3.connect({str(tmp_path / "store.sqlite")!r}, isolation_level=None)
-        db.execute("BEGIN IMMEDIATE")
-        db.execute("UPDATE sources SET etag='half' WHERE id='s1'")
-        db.execute("DELETE FROM articles")
-        db.executemany("INSERT INTO articles VALUES ('s1', ?, 'u', 't', 's', NULL, 'x')",
-                       [(str(i),) for i in range(5000)])
-        os._exit(9)  # no commit, no close: like a kill -9 mid-fetch
+        import os, sys
+        sys.path.insert(0, {str(Path(__file__).resolve().parents[1])!r})
+        from builder.store import SourceState, Store
+        from tests.test_store import article
+
+        class Dying:  # the store's connection, killed right after the articles are written
+            def __init__(self, db):
+                self.db = db
+            def __getattr__(self, name):
+                return getattr(self.db, name)
+            def executemany(self, *args):
+                self.db.executemany(*args)
+                os._exit(9)  # no commit, no close: like a kill -9 mid-fetch
+
+        class DyingStore(Store):
+            def _connect(self, create):
+                return Dying(super()._connect(create))
+
+        DyingStore({str(tmp_path / "store.sqlite")!r}).save(
+            SourceState("s1", "https://a.example/f", "A", etag="half"),
+            [article(str(i)) for i in range(5000)])
     """)
     assert subprocess.run([sys.executable, "-c", script]).returncode == 9
     with open_store(tmp_path) as store:
