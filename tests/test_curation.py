@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections import Counter
 
 import pytest
 
@@ -185,9 +186,16 @@ def test_twenty_thousand_articles_curate_within_caps():
             source=f"s{i % 200}", days=rng.random() * 90)
         for i in range(20_000)
     ]
-    rules = Rules(include=("help", "listen"), exclude=("coffee",), max_age_days=60, per_source=10, total=50)
+    # s0 outweighs every other source and has more eligible articles than its cap: the cap must bind.
+    rules = Rules(include=("help", "listen"), exclude=("coffee",), max_age_days=60, per_source=3, total=50,
+                  weights={"s0": 100.0})
     decisions = curate(articles, rules, NOW)
     assert len(decisions) == len(articles)
     kept = [d for d in decisions if d.kept]
     assert len(kept) == 50
-    assert all("coffee" not in (d.article.title + " " + d.article.summary).split() for d in kept)
+    per_source = Counter(d.article.source_id for d in kept)
+    assert per_source["s0"] == 3 and max(per_source.values()) == 3
+    for d in kept:
+        words = (d.article.title + " " + d.article.summary).split()
+        assert "coffee" not in words and {"help", "listen"} & set(words)
+        assert NOW - d.article.published <= dt.timedelta(days=60)
