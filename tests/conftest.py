@@ -15,6 +15,12 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
     "--disable-background-networking", "--disable-component-update",
     "--disable-sync", "--no-first-run",
+    # Every host but 127.0.0.1, IP addresses included, resolves to nothing: no
+    # test (not even one that loads a foreign URL on purpose) and no prefetch
+    # sends traffic off the machine. The request is still made, and recorded by
+    # BrowserPage for the privacy checks; a test's page.route() stand-in (giscus,
+    # a Mastodon instance) answers before any lookup.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 ]
 
 
