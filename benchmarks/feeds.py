@@ -31,6 +31,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from builder import curation  # noqa: E402
 from builder.articles import Article  # noqa: E402
 from builder.fetch import FetchSettings, fetch_all  # noqa: E402
 from builder.sources import Source, source_id  # noqa: E402
@@ -150,11 +151,6 @@ def fetch_figures(timeout: float, concurrency: int) -> tuple[float, float]:
 
 
 def curate_figure(count: int = 20_000) -> float:
-    try:
-        from builder import curation
-    except ImportError:  # pragma: no cover - the curation module is part B of issue 4
-        print("  TODO: builder.curation is missing; cannot time curation.")
-        return float("nan")
     per_source = 50
     with tempfile.TemporaryDirectory() as tmp, open_store(tmp) as store:
         for s in range(count // per_source):
