@@ -188,12 +188,14 @@ def test_authors_file_problems_come_first_and_with_the_rest(tmp_path):
     config = str(root / "mkdocs.yml")
     check = run("check", "-f", config)
     assert check.exit_code == 1
-    assert_matches(reported(check.output, "error"), (
+    errors = reported(check.output, "error")
+    assert_matches(errors, (
         ("blog/.authors.yml", "'authors.bob.name'", "is missing", "add 'name:' under 'bob:'"),
         ("blog/.authors.yml", "'authors.bob.avatar'", "is missing", "https://"),
         ("blog/posts/by-bob.md", "'authors'", "'bob'", "use one of: ann"),
         ("blog/posts/by-bob.md", "'authors'", "'zed'", "use one of: ann"),
     ))
+    assert [line.startswith("error: blog/.authors.yml:") for line in errors] == [True, True, False, False]
     build = run("build", "-f", config)
     assert build.exit_code == 1
     assert "4 problem(s) in the content" in build.output
