@@ -14,6 +14,7 @@ from mkdocs.exceptions import Abort, PluginError
 
 from builder import prompts
 from builder.meta import page_meta, resolve
+from builder.plugins.prompts.config import PromptsConfig
 from tests.support import build_tree, small_site
 
 SITE_URL = "https://test.example.org/"
@@ -146,8 +147,7 @@ def test_post_has_section_with_default_question_and_etiquette(full_site):
     [section] = doc.cssselect("section.winwin-turn")
     assert section.cssselect("h2")[0].text_content() == "Your turn"
     assert section.get("aria-labelledby") == "winwin-turn-heading"
-    assert section.cssselect(".winwin-turn__question")[0].text_content() == prompts.read_settings(
-        heading="", prompt="What pointers would you add? Share one that helped you.", etiquette="").prompt
+    assert section.cssselect(".winwin-turn__question")[0].text_content() == PromptsConfig.prompt.default
     assert "Disagree gently" in section.cssselect(".winwin-turn__etiquette")[0].text_content()
     # The section sits inside the article, after the post's own text.
     assert section.getparent().tag == "article"
