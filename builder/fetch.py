@@ -206,7 +206,6 @@ def _download(client: httpx.Client, url: str, previous: SourceState | None, sett
     visited = [url]
     permanent = True
     notes: list[str] = []
-    wire = 0
     for _ in range(settings.max_redirects + 1):
         # Each hop gets only what is left of the timeout, so redirects cannot stretch it.
         left = deadline - time.monotonic()
@@ -243,8 +242,7 @@ def _download(client: httpx.Client, url: str, previous: SourceState | None, sett
                     if time.monotonic() > deadline:  # each read was quick, but the whole is too slow
                         raise FetchProblem(f"the download took longer than {timeout:g} s",
                                            "raise this source's timeout if it is always this slow", 200)
-                download.body, wire = body.bytes(), wire + body.wire
-            download.wire_bytes = wire
+                download.body, download.wire_bytes = body.bytes(), body.wire
             return download
     raise FetchProblem(f"more than {settings.max_redirects} redirects ({' -> '.join(visited)})",
                        "use the URL the redirects end at in mkdocs.yml, or tell the site", None)
