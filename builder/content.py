@@ -150,7 +150,12 @@ def load_authors(docs: Path, layout: Layout, problems: list[Problem]) -> dict[st
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
-        problems.append(Problem(layout.authors_file, "", f"is not valid YAML ({exc})", "fix the YAML syntax"))
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        what = f" ({exc.problem})" if getattr(exc, "problem", None) else ""
+        problems.append(Problem(layout.authors_file, "", f"is not valid YAML{where}{what}",
+                                "check that line for a missing colon, quote or indent: each author id "
+                                "indented under 'authors:', its keys indented under the id"))
         return {}
     entries = data.get("authors") if isinstance(data, dict) else None
     if not isinstance(entries, dict):

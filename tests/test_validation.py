@@ -210,3 +210,12 @@ def test_a_missing_authors_file_is_named_with_the_fix(tmp_path):
     check = run("check", "-f", str(root / "mkdocs.yml"))
     assert check.exit_code == 1
     assert "error: blog/.authors.yml: is missing. Fix: create it with 'authors:'" in check.output
+
+
+def test_a_broken_authors_file_names_the_line_and_the_fix(tmp_path):
+    root = small_site(tmp_path, {"content/blog/.authors.yml": "authors:\n  ann:\n    name: Ann\n   bad: [\n"})
+    check = run("check", "-f", str(root / "mkdocs.yml"))
+    assert check.exit_code == 1
+    [line] = [e for e in reported(check.output, "error") if e.startswith("error: blog/.authors.yml:")]
+    assert line.startswith("error: blog/.authors.yml: is not valid YAML at line 4, column ")
+    assert "Fix: check that line for a missing colon, quote or indent" in line
