@@ -115,16 +115,21 @@ def as_datetime(value: Any) -> dt.datetime:
     return value
 
 
+def yaml_position(exc: yaml.YAMLError) -> str:
+    """' at line L, column C (what PyYAML found)' for a message; '' when PyYAML gives no position."""
+    mark = getattr(exc, "problem_mark", None)
+    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+    what = f" ({exc.problem})" if getattr(exc, "problem", None) else ""
+    return where + what
+
+
 def _read(docs: Path, rel: str, problems: list[Problem]) -> frontmatter.Post | None:
     try:
         return frontmatter.load(docs / rel)
     except yaml.YAMLError as exc:
         # The front matter text starts with the newline after the first '---',
         # so YAML's line numbers are the file's.
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        what = f" ({exc.problem})" if getattr(exc, "problem", None) else ""
-        problems.append(Problem(rel, "", f"the front matter is not valid YAML{where}{what}",
+        problems.append(Problem(rel, "", f"the front matter is not valid YAML{yaml_position(exc)}",
                                 "check the lines between the two '---': put a value that contains "
                                 "a colon in quotes (title: \"Ask: then listen\"), and indent list items evenly"))
     except (OSError, UnicodeDecodeError) as exc:
@@ -150,10 +155,7 @@ def load_authors(docs: Path, layout: Layout, problems: list[Problem]) -> dict[st
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        what = f" ({exc.problem})" if getattr(exc, "problem", None) else ""
-        problems.append(Problem(layout.authors_file, "", f"is not valid YAML{where}{what}",
+        problems.append(Problem(layout.authors_file, "", f"is not valid YAML{yaml_position(exc)}",
                                 "check that line for a missing colon, quote or indent: each author id "
                                 "indented under 'authors:', its keys indented under the id"))
         return {}
