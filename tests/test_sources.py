@@ -15,7 +15,7 @@ from builder.cli import main
 from builder.sources import SourceError, load_sources, parse_opml, source_id, to_opml
 from builder.store import open_store
 from tests.feed_server import feed_server
-from tests.support import write_tree
+from tests.support import MINIMAL_CONFIG, small_site, write_tree
 
 FEEDS = Path(__file__).parent / "feeds"
 
@@ -189,3 +189,13 @@ def test_build_fetch_fetches_first_and_a_failing_feed_does_not_stop_it(tmp_path)
     page = (tmp_path / "out" / "reading-list" / "index.html").read_text()
     assert "Disagree gently" in page and "https://atom.example.org/disagree" in page
     assert "Disagree gently" not in (tmp_path / "offline" / "reading-list" / "index.html").read_text()
+
+
+def test_a_bad_source_stops_the_build_naming_the_config_file(tmp_path):
+    config = MINIMAL_CONFIG.replace("  - winwin\n", "  - winwin\n  - winwin-reading-list:\n      sources:\n"
+                                    "        - url: ftp://x.example/feed\n          name: Ftp\n")
+    root = small_site(tmp_path, config=config)
+    (root / "mkdocs.yml").rename(root / "site.yml")
+    result = CliRunner().invoke(main, ["build", "-f", str(root / "site.yml")])
+    assert result.exit_code == 1
+    assert "site.yml, plugin 'winwin-reading-list': reading list source #1 ('Ftp'): 'url'" in result.output

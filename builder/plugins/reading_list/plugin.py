@@ -112,7 +112,8 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         try:
             self.sources = load_sources(self.config.sources, self.config_dir)
         except SourceError as exc:
-            raise PluginError(f"mkdocs.yml, plugin '{PLUGIN_NAME}': {exc}") from None
+            where = os.path.basename(config.config_file_path or "mkdocs.yml")
+            raise PluginError(f"{where}, plugin '{PLUGIN_NAME}': {exc}") from None
         self.page_url = ""
         return config
 
