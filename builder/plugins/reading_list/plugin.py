@@ -125,8 +125,8 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         # Inputs, not pages: the curator's file and local feeds stay out of the site.
         local = {s.path for s in self.sources if s.is_local}
         for file in list(files):
-            path = Path(file.abs_src_path).resolve() if file.abs_src_path else None
-            if file.src_uri == self.config.picks_file or path in local:
+            if file.src_uri == self.config.picks_file or (
+                    local and file.abs_src_path and Path(file.abs_src_path).resolve() in local):
                 files.remove(file)
         try:
             picks, warnings = load_picks(docs, self.config.picks_file)
