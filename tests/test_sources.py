@@ -138,7 +138,8 @@ def test_feeds_export_prints_opml(tmp_path):
 
 
 def test_bad_settings_fail_with_the_key_and_fix(tmp_path):
-    config = site(tmp_path, [{"url": "https://gamma.example/rss", "name": "Gamma"}], fetch_max_redirects=9)
+    # Port 9 (discard) on loopback: were the settings let through, nothing would leave the machine.
+    config = site(tmp_path, [{"url": "http://127.0.0.1:9/rss", "name": "Gamma"}], fetch_max_redirects=9)
     result = run("feeds", "fetch", "-f", str(config))
     assert result.exit_code == 1
     assert "'fetch_max_redirects' is 9. Fix: make it a whole number from 0 to 5." in result.stderr
