@@ -3,6 +3,8 @@
 from mkdocs.config.base import Config
 from mkdocs.config.config_options import Optional, Type
 
+from ...crosslinks import COMMUNITY_HEADING
+
 
 class SiteConfig(Config):
     guide_dir = Type(str, default="guide")
@@ -11,7 +13,7 @@ class SiteConfig(Config):
     contribute_page = Optional(Type(str))
     """Docs-relative page on how to contribute; linked under each chapter's community pointers."""
 
-    community_heading = Type(str, default="Pointers from the community")
+    community_heading = Type(str, default=COMMUNITY_HEADING)
     """Heading of the list of posts appended to every guide chapter."""
 
     feeds_max_items = Type(int, default=50)
