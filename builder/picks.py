@@ -57,7 +57,6 @@ class Pick:
     """A pinned article (from a feed) or a manual pick (in no feed)."""
 
     url: str
-    canonical_url: str
     manual: bool
     note: str = ""
     theme: str = ""
@@ -65,6 +64,11 @@ class Pick:
     source: str = ""
     summary: str = ""
     date: dt.datetime | None = None
+
+    @property
+    def canonical_url(self) -> str:
+        """The form curation matches pins against (see builder.curation.canonical_url)."""
+        return canonical_url(self.url)
 
 
 @dataclass(frozen=True)
@@ -103,7 +107,7 @@ def _entry(raw: Any, section: str, index: int, where: str, problems: list[Proble
         return None
     text = {k: raw[k].strip() for k in ("note", "theme", "title", "source", "summary") if raw.get(k)}
     return Pick(
-        url=raw["url"].strip(), canonical_url=canonical_url(raw["url"]), manual=section == "picks",
+        url=raw["url"].strip(), manual=section == "picks",
         date=as_datetime(raw["date"]) if raw.get("date") else None, **text,
     )
 
