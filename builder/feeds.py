@@ -2,6 +2,11 @@
 
 Pure functions from frozen specs to bytes; the plugin decides what goes in a
 feed and where its file is written.
+
+Titles and summaries are plain text (a reading-list title can be any text a
+hostile feed sent). Atom says so (type "text"); RSS has no type, and feed
+readers take its title and description as HTML, so there they are escaped
+once more: a reader shows "<b>" as text instead of obeying it.
 """
 
 from __future__ import annotations
@@ -9,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from html import escape
 from urllib.parse import urljoin
 
 import lxml.html
@@ -60,7 +66,8 @@ def absolutize(html: str, base_url: str) -> str:
     return inner
 
 
-def _generator(spec: FeedSpec, self_url: str, content_type: str) -> FeedGenerator:
+def _generator(spec: FeedSpec, self_url: str, content_type: str, text) -> FeedGenerator:
+    """`text` turns a plain-text title or summary into what the format expects there."""
     fg = FeedGenerator()
     fg.id(spec.home_url)
     fg.title(spec.title)
@@ -79,7 +86,7 @@ def _generator(spec: FeedSpec, self_url: str, content_type: str) -> FeedGenerato
         fe = fg.add_entry(order="append")
         fe.id(item.url)
         fe.guid(item.url, permalink=True)
-        fe.title(item.title)
+        fe.title(text(item.title))
         fe.link(href=item.url)
         fe.published(item.date)
         fe.updated(item.date)
@@ -88,7 +95,7 @@ def _generator(spec: FeedSpec, self_url: str, content_type: str) -> FeedGenerato
         fe.dc.dc_creator(list(item.authors))
         for term in item.categories:
             fe.category(term=term)
-        fe.summary(item.summary)
+        fe.summary(text(item.summary))
         if item.content_html:
             fe.content(item.content_html, type=content_type)
     return fg
@@ -96,9 +103,9 @@ def _generator(spec: FeedSpec, self_url: str, content_type: str) -> FeedGenerato
 
 def rss(spec: FeedSpec) -> bytes:
     # content:encoded as CDATA, the form feed readers expect in RSS.
-    return _generator(spec, spec.rss_url, "CDATA").rss_str(pretty=True)
+    return _generator(spec, spec.rss_url, "CDATA", lambda t: escape(t, quote=False)).rss_str(pretty=True)
 
 
 def atom(spec: FeedSpec) -> bytes:
     # Atom's escaped-HTML content (type="html"); CDATA is not an Atom type.
-    return _generator(spec, spec.atom_url, "html").atom_str(pretty=True)
+    return _generator(spec, spec.atom_url, "html", str).atom_str(pretty=True)

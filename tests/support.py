@@ -35,6 +35,16 @@ def feeds_max_items(config: dict) -> int | None:
     return (settings or {}).get("feeds_max_items", SiteConfig.feeds_max_items.default) or None
 
 
+def shown_text(detail) -> tuple[str, list[str]]:
+    """(the text a feed reader shows for a feedparser title/summary detail, the HTML elements it would render)."""
+    import lxml.html
+
+    if detail.type == "text/plain":
+        return detail.value, []
+    doc = lxml.html.fragment_fromstring(detail.value, create_parent="div")
+    return doc.text_content(), [e.tag for e in doc.iterdescendants()]
+
+
 MINIMAL_CONFIG = """\
 site_name: Test site
 site_url: https://test.example.org/

@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 from builder.content import Layout, Post, Site, load_site
-from tests.support import MINIMAL_CONFIG, Server, build_tree, feeds_max_items, small_site
+from tests.support import MINIMAL_CONFIG, Server, build_tree, feeds_max_items, shown_text, small_site
 
 @pytest.fixture(scope="module")
 def config(shipped_source) -> dict:
@@ -253,3 +253,20 @@ def test_absolutize_reaches_every_kind_of_url():
     assert doc.xpath("//source/@src") == ["https://s.example.org/blog/post/clip.mp4"]
     assert doc.xpath("//comment()") == [] and doc.xpath('//a[@class="headerlink"]') == []
     assert doc.xpath("//h2")[0].text_content() == "Title"
+
+
+@pytest.mark.parametrize("kind", ["rss", "atom"])
+def test_text_that_looks_like_markup_is_shown_as_text(kind):
+    import datetime as dt
+
+    from builder import feeds
+
+    title, summary = "<b>Tips</b> & <img src=x onerror=alert(1)>", "Send <script>alert(1)</script> & co"
+    item = feeds.FeedItem(title=title, url="https://x.example.org/a", authors=("S",), categories=(),
+                          date=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc), summary=summary)
+    spec = feeds.FeedSpec(title="t", description="d", home_url="https://s.example.org/",
+                          rss_url="https://s.example.org/rss.xml", atom_url="https://s.example.org/atom.xml",
+                          items=(item,))
+    [entry] = feedparser.parse(getattr(feeds, kind)(spec), sanitize_html=False).entries
+    assert shown_text(entry.title_detail) == (title, [])
+    assert shown_text(entry.summary_detail) == (summary, [])
