@@ -35,6 +35,15 @@ def feeds_max_items(config: dict) -> int | None:
     return (settings or {}).get("feeds_max_items", SiteConfig.feeds_max_items.default) or None
 
 
+def feed_text(value: str, is_html: bool) -> str:
+    """The text a feed reader shows for a title or summary: RSS gives them as HTML, Atom as text."""
+    import lxml.html
+
+    if not is_html or not value:
+        return value
+    return lxml.html.fragment_fromstring(value, create_parent="div").text_content()
+
+
 def shown_text(detail) -> tuple[str, list[str]]:
     """(the text a feed reader shows for a feedparser title/summary detail, the HTML elements it would render)."""
     import lxml.html
