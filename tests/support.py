@@ -78,6 +78,18 @@ def write_tree(root: Path, files: dict[str, str]) -> Path:
     return root
 
 
+HELLO_POST = """\
+---
+title: Hello
+date: 2026-01-02
+authors: [ann]
+themes: [first]
+description: A first post.
+---
+Hello text.
+"""
+
+
 def small_site(root: Path, files: dict[str, str] | None = None, config: str = MINIMAL_CONFIG) -> Path:
     """A tiny valid site (two chapters, one author, one post) plus `files` on top."""
     shutil.copytree(REPO / "theme", root / "theme")
@@ -110,16 +122,7 @@ def small_site(root: Path, files: dict[str, str] | None = None, config: str = MI
             ---
             # Second
         """,
-        "content/blog/posts/hello.md": """
-            ---
-            title: Hello
-            date: 2026-01-02
-            authors: [ann]
-            themes: [first]
-            description: A first post.
-            ---
-            Hello text.
-        """,
+        "content/blog/posts/hello.md": HELLO_POST,
     }
     base.update(files or {})
     return write_tree(root, base)

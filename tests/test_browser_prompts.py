@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.support import BrowserPage, Server, build_tree, small_site
+from tests.support import HELLO_POST, BrowserPage, Server, build_tree, small_site
 from tests.test_prompts import AUTHORS, config
 
 pytestmark = pytest.mark.browser
@@ -47,17 +47,7 @@ def giscus_site(tmp_path_factory):
     with_toggle = config(GISCUS).replace("  font: false\n", PALETTE)
     # A post long enough that the comment section starts well below the fold,
     # whatever the layout of the share row above it.
-    long_post = """
-        ---
-        title: Hello
-        date: 2026-01-02
-        authors: [ann]
-        themes: [first]
-        description: A first post.
-        ---
-        Hello text.
-
-    """ + "\n\n".join(f"        Paragraph {i} of a long post." for i in range(60)) + "\n"
+    long_post = HELLO_POST + "".join(f"\nParagraph {i} of a long post.\n" for i in range(60))
     root = small_site(tmp_path_factory.mktemp("browser-giscus"),
                       {**AUTHORS, "mkdocs.yml": with_toggle, "content/blog/posts/hello.md": long_post})
     with Server(build_tree(root)) as server:
