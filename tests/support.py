@@ -29,7 +29,7 @@ def build_tree(root: Path, strict: bool = True, site_dir: Path | None = None) ->
 
 def feeds_max_items(config: dict) -> int | None:
     """The winwin plugin's feed cap in a loaded mkdocs.yml (or its declared default); None: no cap."""
-    from builder.plugins.site.config import SiteConfig
+    from builder.plugins.core.config import SiteConfig
 
     settings = next((p["winwin"] for p in config["plugins"] if isinstance(p, dict) and "winwin" in p), None)
     return (settings or {}).get("feeds_max_items", SiteConfig.feeds_max_items.default) or None

@@ -2,7 +2,7 @@
 
 from types import SimpleNamespace
 
-from builder.plugins.site.blog_speedup import PostList, speed_up
+from builder.plugins.core.blog_speedup import PostList, speed_up
 
 
 class Page:
