@@ -1,0 +1,161 @@
+"""The disk side: find and read conversation files, write them back atomically.
+
+`read_all()` reads every `*.comments.yml` under the docs folder and the
+moderation file, and checks them all (problems from every file at once).
+`dump()` writes the format the loader reads, in a stable order (comments by
+date, keys in the documented order, bodies as literal blocks) so a pull that
+changes one comment changes a few lines of the diff; `write()` leaves an
+unchanged file untouched and replaces a changed one through a temporary file
+and `os.replace`, so a crash never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from ..content.schema import Problem
+from .load import iso, parse_conversation, parse_moderation
+from .model import MODERATION_FILE, SUFFIX, Comment, Conversation, HideRule, Reaction, page_of
+from .moderate import unused_rules
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """Every conversation of a docs folder, the moderation rules, and every problem."""
+
+    conversations: dict[str, Conversation]  # by page path
+    rules: tuple[HideRule, ...]
+    problems: tuple[Problem, ...]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if not p.warning]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.warning]
+
+
+def find(docs: Path) -> list[str]:
+    """The conversation files under the docs folder, docs-relative, sorted."""
+    return sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*" + SUFFIX) if p.is_file())
+
+
+def read_text(path: Path, rel: str, problems: list[Problem]) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(Problem(rel, "", f"cannot be read ({exc})", "save it as UTF-8 text"))
+        return None
+
+
+def read_conversation(docs: Path, rel: str, now: dt.datetime) -> tuple[Conversation, list[Problem]]:
+    problems: list[Problem] = []
+    text = read_text(docs / rel, rel, problems)
+    if text is None:
+        return Conversation(page_of(rel)), problems
+    conversation, found = parse_conversation(text, rel, page_of(rel), now)
+    return conversation, problems + found
+
+
+def read_all(docs_dir: str | os.PathLike, *, moderation: str = MODERATION_FILE,
+             now: dt.datetime | None = None, files: list[str] | None = None) -> Loaded:
+    """Read and check every conversation file (or the given ones) and the moderation file."""
+    docs = Path(docs_dir)
+    now = now or dt.datetime.now(dt.timezone.utc)
+    problems: list[Problem] = []
+    conversations: dict[str, Conversation] = {}
+    for rel in find(docs) if files is None else files:
+        conversation, found = read_conversation(docs, rel, now)
+        problems += found
+        if not (docs / conversation.page).is_file():
+            problems.append(Problem(rel, "", f"has no page beside it ({conversation.page} is missing)",
+                                    f"rename it after its page (my-post.md -> my-post{SUFFIX}) or delete it",
+                                    warning=True))
+        conversations[conversation.page] = conversation
+    rules: tuple[HideRule, ...] = ()
+    if (docs / moderation).is_file():
+        text = read_text(docs / moderation, moderation, problems)
+        if text is not None:
+            rules, found = parse_moderation(text, moderation)
+            problems += found + unused_rules(rules, conversations, moderation)
+    return Loaded(conversations, rules, tuple(problems))
+
+
+# --- writing ---------------------------------------------------------------------
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _text(dumper: yaml.SafeDumper, value: str):
+    # Bodies (and any text with a line break) as literal blocks: they read and diff as written.
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None)
+
+
+_Dumper.add_representer(str, _text)
+
+
+class _Timestamp(str):
+    """A date written as a plain YAML scalar (2011-03-04T10:20:30Z), not a quoted string."""
+
+
+_Dumper.add_representer(_Timestamp, lambda d, v: d.represent_scalar("tag:yaml.org,2002:timestamp", str(v)))
+
+
+def _comment(c: Comment) -> dict:
+    out = {"id": c.id}
+    if c.parent:
+        out["parent"] = c.parent
+    out["author"] = c.author
+    if c.url:
+        out["url"] = c.url
+    out["date"] = _Timestamp(iso(c.date, c.date_only))
+    out["source"] = c.source
+    if c.link:
+        out["link"] = c.link
+    # A literal block keeps the text as it is; a body ending without a newline gets one.
+    out["body"] = c.body if c.body.endswith("\n") else c.body + "\n"
+    return out
+
+
+def _reaction(r: Reaction) -> dict:
+    return {k: v for k, v in (("id", r.id), ("kind", r.kind), ("author", r.author), ("url", r.url), ("link", r.link)) if v}
+
+
+def dump(conversation: Conversation) -> str:
+    data: dict = {"comments": [_comment(c) for c in sorted(conversation.comments, key=lambda c: (c.date, c.id))]}
+    if conversation.reactions:
+        data["reactions"] = [_reaction(r) for r in conversation.reactions]
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
+
+
+def write(docs_dir: str | os.PathLike, conversation: Conversation) -> bool:
+    """Write a conversation beside its page; False (and no write) when the file already says the same."""
+    path = Path(docs_dir) / conversation.file
+    text = dump(conversation)
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return False
+    except (OSError, UnicodeDecodeError):
+        pass
+    write_atomically(path, text)
+    return True
+
+
+def write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
