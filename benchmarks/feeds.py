@@ -9,7 +9,7 @@ loopback; 20 of them hang past the per-request timeout. Prints:
    sends back ETag/Last-Modified and gets 304s; bytes are counted by the
    server, status line and headers included;
 3. time to curate 20,000 stored articles   (target <= 0.5 s): read them from
-   the SQLite store and run builder.curation over them.
+   the SQLite store and run mkdocs_winwin.reading_list.curation over them.
 
     .venv/bin/python benchmarks/feeds.py
     .venv/bin/python benchmarks/feeds.py --timeout 1 --concurrency 24
@@ -31,11 +31,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from builder import curation  # noqa: E402
-from builder.articles import Article  # noqa: E402
-from builder.fetch import FetchSettings, fetch_all  # noqa: E402
-from builder.sources import Source, source_id  # noqa: E402
-from builder.store import SourceState, open_store  # noqa: E402
+from mkdocs_winwin.reading_list import curation  # noqa: E402
+from mkdocs_winwin.reading_list.articles import Article  # noqa: E402
+from mkdocs_winwin.reading_list.fetch import FetchSettings, fetch_all  # noqa: E402
+from mkdocs_winwin.reading_list.sources import Source, source_id  # noqa: E402
+from mkdocs_winwin.reading_list.store import SourceState, open_store  # noqa: E402
 
 FEEDS, ENTRIES, HANGING = 200, 50, 20
 WORDS = ("give first listen follow up introduce share article help network conversation coffee "

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import lxml.html
 
-from builder.content import load_site
+from mkdocs_winwin.content.loader import load_site
 
 REPO = Path(__file__).resolve().parents[1]
 READING_LIST_SOURCE = "reading-list/index.md"  # in the docs folder

@@ -22,14 +22,14 @@ def copy_shipped_site(dest: Path) -> Path:
 
 def build_tree(root: Path, strict: bool = True, site_dir: Path | None = None) -> Path:
     """Build the site whose mkdocs.yml is in `root`; return the site folder."""
-    from builder.build import build_site
+    from mkdocs_winwin.cli.build import build_site
 
     return build_site(str(root / "mkdocs.yml"), site_dir=str(site_dir or root / "site"), strict=strict)
 
 
 def feeds_max_items(config: dict) -> int | None:
     """The winwin plugin's feed cap in a loaded mkdocs.yml (or its declared default); None: no cap."""
-    from builder.plugins.core.config import SiteConfig
+    from mkdocs_winwin.plugins.config import SiteConfig
 
     settings = next((p["winwin"] for p in config["plugins"] if isinstance(p, dict) and "winwin" in p), None)
     return (settings or {}).get("feeds_max_items", SiteConfig.feeds_max_items.default) or None
@@ -64,7 +64,8 @@ theme:
   font: false
 plugins:
   - search
-  - winwin
+  - winwin:
+      post_required: [title, description, authors]
   - blog
 """
 
@@ -188,3 +189,64 @@ class BrowserPage:
         return [u for u in self.requests
                 if urlsplit(u).scheme not in ("data", "blob", "about")
                 and urlsplit(u).hostname != "127.0.0.1"]
+
+
+# --- sites with the winwin-prompts plugin (shared by build, browser and Isso tests) ---
+
+SITE_URL = "https://test.example.org/"
+POST_URL = SITE_URL + "blog/2026/01/02/hello/"
+
+
+def prompts_config(prompts_options: str = "", site_url: str | None = SITE_URL, extra: str = "") -> str:
+    """A mkdocs.yml with winwin-prompts; `prompts_options` is YAML under the plugin (6 spaces)."""
+    # This repository's card (theme/assets/images/), as its own mkdocs.yml sets it.
+    options = "      og_image: assets/images/winwin-card.png\n" + prompts_options
+    plugin = "  - winwin-prompts:\n" + options
+    return "\n".join(line for line in [
+        "site_name: Test site",
+        "site_description: A test site.",
+        f"site_url: {site_url}" if site_url else "",
+        "docs_dir: content",
+        "theme:",
+        "  name: material",
+        "  custom_dir: theme",
+        "  font: false",
+        "plugins:",
+        "  - search",
+        "  - winwin",
+        plugin.rstrip(),
+        "  - blog:",
+        "      post_url_format: '{date}/{slug}'",
+        extra,
+    ] if line) + "\n"
+
+
+FULL_CHANNELS = """\
+      email: owner@test.example.org
+      chapters: false
+      twitter_site: winwin_test
+      isso:
+        url: http://127.0.0.1:9/isso
+      giscus:
+        repo: octo-org/talk
+        repo_id: R_abc
+        category: Comments
+        category_id: DIC_xyz
+"""
+
+# Avatars as data: URIs, so a browser on these pages requests nothing outside 127.0.0.1.
+PIXEL = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"
+AUTHORS = {
+    "content/blog/.authors.yml": f"""
+        authors:
+          ann:
+            name: Ann Example
+            description: Tester
+            avatar: "{PIXEL}"
+            email: ann@test.example.org
+          bob:
+            name: Bob Example
+            description: Tester
+            avatar: "{PIXEL}"
+    """,
+}

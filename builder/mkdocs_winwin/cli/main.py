@@ -1,0 +1,175 @@
+"""The `winwin` command: build, serve, check, and scaffold new posts.
+
+Heavy imports (mkdocs, the content model) happen inside the commands, so
+`winwin --help` stays instant.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from .options import CONFIG_OPTION, _fail
+
+
+def _site_settings(config_file: str):
+    """The MkDocs config and our plugin's content layout, without building."""
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import ConfigurationError
+
+    from ..plugins.core import site_layout
+
+    try:
+        config = load_config(config_file)
+    except (ConfigurationError, OSError) as exc:
+        _fail(f"{config_file}: {exc}")
+    plugin = config.plugins.get("winwin")
+    if plugin is None:
+        _fail(f"{config_file}: the 'winwin' plugin is not enabled. Fix: add '- winwin' under 'plugins:'.")
+    return config, site_layout(config, plugin.config)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="mkdocs-winwin")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """Publish a give-first networking guide, pointer posts and a reading list."""
+    # MkDocs' own CLI prints its log; without a handler here, `build --strict`
+    # would say "Aborted with 1 warnings" and never show the warning.
+    import logging
+
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s - %(message)s"))
+    handler.setLevel(logging.INFO if ctx.invoked_subcommand == "serve" else logging.WARNING)
+    mkdocs_log = logging.getLogger("mkdocs")
+    level = mkdocs_log.level
+    mkdocs_log.setLevel(logging.INFO)
+    mkdocs_log.addHandler(handler)
+
+    def restore() -> None:  # leave logging as found when called in-process (tests)
+        mkdocs_log.removeHandler(handler)
+        mkdocs_log.setLevel(level)
+
+    ctx.call_on_close(restore)
+
+
+@main.command()
+@CONFIG_OPTION
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("-d", "--site-dir", type=click.Path(file_okay=False), help="Where to write the site.")
+@click.option("--fetch", "fetch_first", is_flag=True,
+              help="Fetch the reading list's feeds first (`winwin feeds fetch`); else the build is offline.")
+def build(config_file: str, strict: bool, site_dir: str | None, fetch_first: bool) -> None:
+    """Build the site; the previous site stays in place unless the build succeeds."""
+    from mkdocs.exceptions import MkDocsException
+
+    from .build import build_site
+
+    if fetch_first:
+        from .feeds import run_fetch
+
+        # Failing feeds keep their last good articles, so they do not stop the build.
+        run_fetch(config_file)
+    try:
+        target = build_site(config_file, site_dir=site_dir, strict=strict)
+    except MkDocsException as exc:
+        _fail(f"Build failed: nothing was written (a previous site stays as it was).\n{exc}")
+    except SystemExit as exc:  # mkdocs' Abort on --strict warnings
+        if exc.code:
+            _fail("Build failed: nothing was written (a previous site stays as it was).")
+        raise
+    click.echo(f"Site written to {target}")
+
+
+@main.command()
+@CONFIG_OPTION
+@click.option("-p", "--port", default=8000, show_default=True, type=int, help="Port on 127.0.0.1.")
+@click.option("--comments", is_flag=True,
+              help="Also run a local Isso comment server (SQLite in .cache/winwin/isso/) and point the pages at it.")
+def serve(config_file: str, port: int, comments: bool) -> None:
+    """Preview the site on 127.0.0.1 with live reload; drafts are shown."""
+    import os
+
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    if not comments:
+        mkdocs_serve(config_file, livereload=True, dev_addr=f"127.0.0.1:{port}")
+        return
+    from ..prompts.isso import IssoError, IssoServer
+    from ..plugins.prompts import ISSO_URL_ENV
+
+    folder = Path(config_file).resolve().parent / ".cache" / "winwin" / "isso"
+    try:
+        origins = [f"http://127.0.0.1:{port}", f"http://localhost:{port}"]
+        with IssoServer(folder, site_origin=origins) as isso:
+            click.echo(f"Comments: Isso on {isso.url} (database {isso.db}, log {isso.log_file})")
+            os.environ[ISSO_URL_ENV] = isso.url
+            try:
+                mkdocs_serve(config_file, livereload=True, dev_addr=f"127.0.0.1:{port}")
+            finally:
+                os.environ.pop(ISSO_URL_ENV, None)
+    except IssoError as exc:
+        _fail(str(exc))
+
+
+@main.command()
+@CONFIG_OPTION
+def check(config_file: str) -> None:
+    """Validate every chapter, post and author without building."""
+    from ..content.loader import load_site
+
+    config, layout = _site_settings(config_file)
+    site = load_site(config.docs_dir, layout)
+    for problem in site.problems:
+        label = "warning" if problem.warning else "error"
+        click.echo(f"{label}: {problem}", err=True)
+    if site.errors:
+        _fail(f"{len(site.errors)} error(s) in {config.docs_dir}.")
+    click.echo(f"OK: {len(site.chapters)} chapters, {len(site.posts)} posts, {len(site.authors)} authors.")
+
+
+@main.group()
+def new() -> None:
+    """Create content from a template."""
+
+
+@new.command("post")
+@CONFIG_OPTION
+@click.argument("title")
+@click.option("--author", "authors", multiple=True, required=True, help="Author id from .authors.yml (repeatable).")
+@click.option("--theme", "themes", multiple=True, required=True, help="Guide theme id (repeatable).")
+@click.option("--description", default="", help="One line on why these pointers help.")
+def new_post(config_file: str, title: str, authors: tuple[str, ...], themes: tuple[str, ...],
+             description: str) -> None:
+    """Write a new draft pointer post and print its path."""
+    from ..content.loader import load_site
+    from ..content.scaffold import post_file_name, render_post
+
+    config, layout = _site_settings(config_file)
+    site = load_site(config.docs_dir, layout)
+    bad = [f"unknown author '{a}' (valid: {', '.join(sorted(site.authors))})"
+           for a in authors if a not in site.authors]
+    bad += [f"unknown theme '{t}' (valid: {', '.join(sorted(site.themes))})"
+            for t in themes if t not in site.themes]
+    if bad:
+        _fail("Cannot create the post: " + "; ".join(bad) + ".")
+    today = dt.date.today()
+    path = Path(config.docs_dir, layout.posts_dir, post_file_name(title, today))
+    if path.exists():
+        _fail(f"{path} already exists; not overwriting it. Pick another title or edit that file.")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_post(title, today, authors, themes, description), encoding="utf-8")
+    click.echo(str(path))
+
+
+
+
+def _add_subcommands() -> None:
+    from .feeds import feeds
+
+    main.add_command(feeds)
+
+
+_add_subcommands()

@@ -1,0 +1,17 @@
+"""What every `winwin` command shares: the config-file option and the way to fail."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+CONFIG_OPTION = click.option(
+    "-f", "--config-file", default="mkdocs.yml", show_default=True,
+    type=click.Path(dir_okay=False), help="The site's MkDocs configuration file.",
+)
+
+
+def _fail(message: str) -> None:
+    click.secho(message, fg="red", err=True)
+    sys.exit(1)

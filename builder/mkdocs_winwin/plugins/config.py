@@ -1,0 +1,195 @@
+"""Every setting of winwin's three MkDocs plugins, declared once.
+
+`winwin` (the site: guide, cross-links, feeds out), `winwin-prompts` ("Your
+turn", share row, link previews) and `winwin-reading-list` (sources, fetching,
+curation). Each key has its docstring; the plain-Python code receives frozen
+settings objects made from these and keeps no defaults of its own.
+"""
+
+from mkdocs.config.base import Config
+from mkdocs.config.config_options import Choice, ListOfItems, Optional, SubConfig, Type
+
+from ..content.crosslinks import COMMUNITY_HEADING
+from ..prompts.share import NETWORKS
+
+POST_KEYS = ("title", "description", "authors")
+
+
+class SiteConfig(Config):
+    guide_dir = Type(str, default="guide")
+    """Folder of the guide chapters, inside docs_dir. Each chapter's `theme` is a
+    theme id. A site without this folder has no guide: posts need no `themes:`."""
+
+    post_required = ListOfItems(Choice(POST_KEYS), default=[])
+    """Front-matter keys every post must have besides Material's `date`, e.g.
+    [title, description, authors]. Empty by default, so an existing blog adopts
+    winwin without editing a post (a missing title comes from the first heading,
+    as Material does; a missing description from the excerpt)."""
+
+    contribute_page = Optional(Type(str))
+    """Docs-relative page on how to contribute; linked under each chapter's community pointers."""
+
+    community_heading = Type(str, default=COMMUNITY_HEADING)
+    """Heading of the list of posts appended to every guide chapter."""
+
+    feeds_max_items = Type(int, default=50)
+    """Newest posts kept in each feed (0 keeps all)."""
+
+    feeds_title = Optional(Type(str))
+    """Title of the all-posts feeds; default: the site's `site_name`."""
+
+    feeds_description = Optional(Type(str))
+    """Description of the all-posts feeds; default: the site's `site_description`."""
+
+
+class IssoConfig(Config):
+    url = Optional(Type(str))
+    """Base URL of your Isso server, e.g. https://comments.example.org/. The page
+    loads Isso's client from `<url>/js/embed.min.js`. `winwin serve --comments`
+    sets it to a local Isso for the preview."""
+
+
+class GiscusConfig(Config):
+    repo = Optional(Type(str))
+    """The GitHub repository holding the discussions, as owner/name."""
+
+    repo_id = Optional(Type(str))
+    """The repository's id (giscus.app shows it as data-repo-id)."""
+
+    category = Optional(Type(str))
+    """The discussion category new threads go to, e.g. Comments."""
+
+    category_id = Optional(Type(str))
+    """The category's id (giscus.app shows it as data-category-id)."""
+
+    mapping = Type(str, default="pathname")
+    """How a page finds its discussion: pathname, url, title or og:title."""
+
+
+class PromptsConfig(Config):
+    heading = Type(str, default="Your turn")
+    """Heading of the section under each post."""
+
+    prompt = Type(str, default="What pointers would you add? Share one that helped you.")
+    """The question asked when a page's front matter has no `prompt:`."""
+
+    etiquette = Type(str, default="Disagree gently and keep it helpful: give a pointer before you ask for one.")
+    """One line of house etiquette shown under the question (from the guide)."""
+
+    chapters = Type(bool, default=False)
+    """Show the section under guide chapters too. A chapter's `comments:` front
+    matter overrides this either way; posts always have it unless `comments: false`."""
+
+    email = Optional(Type(str))
+    """The site owner's address for "Reply by email" when a post's authors have
+    no `email` in .authors.yml."""
+
+    isso = SubConfig(IssoConfig)
+    """Self-hosted Isso comments (anonymous comment box under the post)."""
+
+    giscus = SubConfig(GiscusConfig)
+    """giscus comments (GitHub Discussions); set all four ids or none."""
+
+    share_networks = ListOfItems(Choice(NETWORKS), default=list(NETWORKS))
+    """Networks in the share row, in order: linkedin, x, facebook, bluesky,
+    mastodon, whatsapp, email (mkdocs_winwin.prompts.share.NETWORKS).
+    Copy link and the browser's own share button are always added."""
+
+    mastodon_instance = Type(str, default="mastodon.social")
+    """Mastodon instance for the share link when the reader's script cannot ask
+    for theirs (no JavaScript)."""
+
+    og_image = Optional(Type(str))
+    """Default link-preview image (docs- or theme-relative path, or an http(s)
+    URL); a page's `image:` front matter replaces it. None by default: a page
+    without an image gets no og:image rather than someone else's card."""
+
+    twitter_site = Optional(Type(str))
+    """The site's X handle for twitter:site, e.g. @winwin (optional)."""
+
+
+class SourceConfig(Config):
+    url = Type(str)
+    """http(s) URL of an RSS, Atom or JSON feed, or a local file path (relative to mkdocs.yml)."""
+
+    name = Type(str)
+    """Display name shown beside each article."""
+
+    theme = Optional(Type(str))
+    """Guide theme id (or any topic) under which this source's articles are grouped."""
+
+    weight = Type(float, default=1.0)
+    """Ranking multiplier: above 1 favours this source, below 1 holds it back."""
+
+    max_items = Optional(Type(int))
+    """At most this many of this source's articles on the reading list."""
+
+    timeout = Optional(Type((int, float)))
+    """Seconds to wait for this source (overrides `fetch_timeout`), for a feed that is always slow."""
+
+    max_bytes = Optional(Type(int))
+    """Largest body accepted from this source (overrides `fetch_max_bytes`)."""
+
+
+class ReadingListConfig(Config):
+    sources = ListOfItems(SubConfig(SourceConfig), default=[])
+    """The feeds worth following."""
+
+    cache_dir = Type(str, default=".cache/winwin")
+    """Where the article store lives, relative to mkdocs.yml."""
+
+    page = Type(str, default="reading-list/index.md")
+    """Docs-relative page the reading list is rendered into."""
+
+    picks_file = Type(str, default="reading-list/picks.yml")
+    """Docs-relative curation file: pins, hides and manual picks."""
+
+    # --- fetching (reading_list.fetch; `winwin feeds fetch`) --------------------
+
+    fetch_timeout = Type((int, float), default=10)
+    """Seconds a source may take: to connect, for each read, and for the whole download."""
+
+    fetch_max_bytes = Type(int, default=10 * 1024 * 1024)
+    """Largest feed accepted, counted on the wire and again after gzip decompression (10 MB)."""
+
+    fetch_max_redirects = Type(int, default=5)
+    """Redirects followed per request before giving up."""
+
+    fetch_concurrency = Type(int, default=32)
+    """Sources fetched at the same time. Above the number of slow feeds, one slow feed never delays others."""
+
+    fetch_user_agent = Optional(Type(str))
+    """User-Agent sent with every request; default `winwin/<version> (+<site_url>; <site_name>)`."""
+
+    # --- curation (reading_list.curation) -------------------------------------
+
+    include_keywords = ListOfItems(Type(str), default=[])
+    """Keep only articles whose title or summary names one of these whole words
+    (any case); each distinct match also raises the article's score. Empty: keep all."""
+
+    exclude_keywords = ListOfItems(Type(str), default=[])
+    """Drop articles whose title or summary names one of these whole words (any case)."""
+
+    max_age_days = Type(int, default=0)
+    """Drop articles published more than this many days before the build (0: no limit)."""
+
+    per_source_max = Type(int, default=10)
+    """At most this many articles of one source (a source's `max_items` overrides it; 0: no cap)."""
+
+    max_items = Type(int, default=50)
+    """At most this many articles on the reading list and in its feed, pins aside (0: no cap)."""
+
+    half_life_days = Type(float, default=30.0)
+    """Recency in the score: an article this many days old counts half a new one (0: ignore age)."""
+
+    keyword_weight = Type(float, default=0.5)
+    """Score added for each distinct include keyword an article names."""
+
+    group_by = Choice(("theme", "source"), default="theme")
+    """Group the reading list by guide theme (a source's or pin's `theme`) or by source name."""
+
+    summary_length = Type(int, default=300)
+    """Summaries are cut at a word boundary to at most this many characters, with an ellipsis."""
+
+    home_picks = Type(int, default=3)
+    """How many of the newest picks the home page shows at `<!-- winwin:latest-picks -->`."""

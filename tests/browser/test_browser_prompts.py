@@ -1,0 +1,215 @@
+"""The "Your turn" section and share row in headless Chromium."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from tests.support import AUTHORS, prompts_config as config, HELLO_POST, BrowserPage, Server, build_tree, small_site
+
+pytestmark = pytest.mark.browser
+
+POST = "blog/2026/01/02/hello/"
+CANONICAL = "https://test.example.org/" + POST
+GIVE_FIRST = "Hello — A first post."
+
+GISCUS = """\
+      email: owner@test.example.org
+      giscus:
+        repo: octo-org/talk
+        repo_id: R_abc
+        category: Comments
+        category_id: DIC_xyz
+"""
+
+PALETTE = """\
+  font: false
+  palette:
+    - scheme: default
+      toggle: {icon: material/weather-night, name: Switch to dark mode}
+    - scheme: slate
+      toggle: {icon: material/weather-sunny, name: Switch to light mode}
+"""
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    root = small_site(tmp_path_factory.mktemp("browser-prompts"),
+                      {**AUTHORS, "mkdocs.yml": config("      email: owner@test.example.org\n")})
+    with Server(build_tree(root)) as server:
+        yield server.url
+
+
+@pytest.fixture(scope="module")
+def giscus_site(tmp_path_factory):
+    with_toggle = config(GISCUS).replace("  font: false\n", PALETTE)
+    # A post long enough that the comment section starts well below the fold,
+    # whatever the layout of the share row above it.
+    long_post = HELLO_POST + "".join(f"\nParagraph {i} of a long post.\n" for i in range(60))
+    root = small_site(tmp_path_factory.mktemp("browser-giscus"),
+                      {**AUTHORS, "mkdocs.yml": with_toggle, "content/blog/posts/hello.md": long_post})
+    with Server(build_tree(root)) as server:
+        yield server.url
+
+
+@pytest.fixture
+def clipboard_page(browser):
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    yield BrowserPage(context.new_page())
+    context.close()
+
+
+def test_section_visible_under_a_post_without_errors_or_foreign_requests(page, site):
+    page.goto(site + POST)
+    page.wait_for_load_state("networkidle")
+    heading = page.get_by_role("heading", name="Your turn")
+    assert heading.is_visible()
+    assert page.locator(".winwin-turn__question").is_visible()
+    assert page.get_by_role("link", name="Reply by email").is_visible()
+    row = page.get_by_role("group", name="Share this post")
+    assert row.get_by_role("link", name="LinkedIn").is_visible()
+    assert row.get_by_role("button", name="Copy link").is_visible()
+    # The section comes after the post's text.
+    assert page.evaluate("""() => {
+        const text = [...document.querySelectorAll('article p')].find(p => p.textContent === 'Hello text.');
+        const turn = document.querySelector('.winwin-turn');
+        return !!(text.compareDocumentPosition(turn) & Node.DOCUMENT_POSITION_FOLLOWING);
+    }""")
+    assert page.errors == []
+    assert page.foreign_requests() == []
+
+
+def test_native_share_button_only_where_the_browser_has_it(page, site):
+    page.goto(site + POST)
+    has_share = page.evaluate("typeof navigator.share === 'function'")
+    assert page.get_by_role("button", name="Share…").is_visible() is has_share
+
+
+def test_copy_link_puts_the_url_on_the_clipboard(clipboard_page, site):
+    page = clipboard_page
+    page.goto(site + POST)
+    page.get_by_role("button", name="Copy link").click()
+    status = page.locator(".winwin-share__status")
+    status.filter(has_text="Link copied").wait_for(timeout=5_000)
+    assert page.evaluate("navigator.clipboard.readText()") == CANONICAL
+    assert status.get_attribute("role") == "status"
+    assert page.errors == []
+
+
+def test_mastodon_instance_is_asked_once_and_remembered(page, site):
+    answers = []
+
+    def answer(dialog):
+        answers.append((dialog.message, dialog.default_value))
+        dialog.accept("@reader@fosstodon.example")
+
+    page.on("dialog", answer)
+    opened = []
+
+    # The instance is a fake: nothing leaves the machine.
+    def fake_instance(route):
+        opened.append(route.request.url)
+        route.fulfill(status=200, content_type="text/html", body="<title>share</title>")
+
+    page.route("https://fosstodon.example/**", fake_instance)
+    for _ in range(2):
+        page.goto(site + POST)
+        with page.expect_navigation(url="https://fosstodon.example/**"):
+            page.get_by_role("link", name="Mastodon").click()
+
+    assert len(answers) == 1 and "Mastodon instance" in answers[0][0]
+    assert len(opened) == 2 and opened[0] == opened[1]
+    parts = urlsplit(opened[0])
+    assert (parts.hostname, parts.path) == ("fosstodon.example", "/share")
+    assert parse_qs(parts.query) == {"text": [f"{GIVE_FIRST} {CANONICAL}"]}
+    page.goto(site + POST)
+    assert page.evaluate("localStorage.getItem('winwin.mastodon-instance')") == "fosstodon.example"
+    assert page.get_by_role("link", name="Mastodon").get_attribute("href") == opened[0]
+
+    # Alt-click asks again, with the remembered instance filled in.
+    with page.expect_navigation(url="https://fosstodon.example/**"):
+        page.get_by_role("link", name="Mastodon").click(modifiers=["Alt"])
+    assert answers[1][1] == "fosstodon.example"
+
+
+def test_mastodon_cancelled_prompt_stays_on_the_page(page, site):
+    page.on("dialog", lambda dialog: dialog.dismiss())
+    page.goto(site + POST)
+    page.get_by_role("link", name="Mastodon").click()
+    page.wait_for_timeout(300)
+    assert page.url == site + POST
+    assert page.evaluate("localStorage.getItem('winwin.mastodon-instance')") is None
+
+
+def test_reads_well_without_javascript(browser, site):
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        tab = context.new_page()
+        tab.goto(site + POST)
+        assert tab.get_by_role("heading", name="Your turn").is_visible()
+        row = tab.get_by_role("group", name="Share this post")
+        links = row.get_by_role("link")
+        assert links.count() == 7
+        assert all(links.nth(i).is_visible() for i in range(7))
+        # Buttons that need the script are not offered.
+        assert row.get_by_role("button").count() == 0
+        href = row.get_by_role("link", name="Mastodon").get_attribute("href")
+        assert href.startswith("https://mastodon.social/share?text=")
+    finally:
+        context.close()
+
+
+def test_giscus_loads_on_scroll_and_follows_the_palette(page, giscus_site):
+    # A stand-in for giscus.app: its client adds the iframe, the iframe echoes
+    # the messages it gets back to the page. Nothing leaves the machine.
+    client = """
+        const me = document.currentScript;
+        const frame = document.createElement('iframe');
+        frame.className = 'giscus-frame';
+        frame.title = 'Comments';
+        frame.src = 'https://giscus.app/widget?theme=' + me.dataset.theme + '&repo=' + me.dataset.repo;
+        me.parentElement.appendChild(frame);
+    """
+    widget = ("<script>addEventListener('message', e => parent.postMessage({echo: e.data}, '*'));"
+              "parent.postMessage({echo: 'ready'}, '*')</script>")
+
+    def fake_giscus(route):
+        if route.request.url.endswith("/client.js"):
+            route.fulfill(status=200, content_type="text/javascript", body=client)
+        else:
+            route.fulfill(status=200, content_type="text/html", body=widget)
+
+    page.route("https://giscus.app/**", fake_giscus)
+    page.set_viewport_size({"width": 1000, "height": 400})
+    page.goto(giscus_site + POST)
+    page.wait_for_load_state("networkidle")
+    assert page.foreign_requests() == []  # nothing from giscus before the reader gets there
+
+    page.evaluate("window.echoes = []; addEventListener('message', e => e.data.echo && echoes.push(e.data.echo))")
+    page.locator("[data-winwin-giscus]").scroll_into_view_if_needed()
+    frame = page.locator("iframe.giscus-frame")
+    frame.wait_for(state="attached", timeout=5_000)
+    scheme = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+    expected = "dark" if scheme == "slate" else "light"
+    assert f"theme={expected}&repo=octo-org/talk" in frame.get_attribute("src")
+    # Like the real widget, the stand-in hears messages only once it has loaded.
+    page.wait_for_function("echoes.includes('ready')", timeout=5_000)
+
+    page.locator("form[data-md-component=palette] label:visible").first.click()
+    flipped = "light" if expected == "dark" else "dark"
+    page.wait_for_function(
+        f"echoes.some(m => m.giscus && m.giscus.setConfig.theme === '{flipped}')", timeout=5_000)
+    assert page.errors == []
+
+
+def test_shipped_post_has_the_section_and_footer_profiles(page, site_server, shipped_site):
+    post = next(p for p in sorted((shipped_site / "blog").rglob("index.html")) if "/20" in str(p))
+    page.goto(site_server + post.relative_to(shipped_site).parent.as_posix() + "/")
+    assert page.get_by_role("heading", name="Your turn").is_visible()
+    social = page.locator(".md-footer .md-social__link")
+    assert social.count() >= 1
+    assert all(social.nth(i).get_attribute("title") for i in range(social.count()))
+    page.wait_for_load_state("networkidle")
+    assert page.errors == []
+    assert page.foreign_requests() == []
