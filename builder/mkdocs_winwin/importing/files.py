@@ -1,0 +1,116 @@
+"""The text of each file an import writes: a post, its comments, .authors.yml entries, an avatar.
+
+Pure functions from the model to text; the YAML is deterministic (same input,
+same bytes), which is what makes a second import a no-op.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+import unicodedata
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+MAX_COMMENT_CHARS = 20_000
+MAX_AUTHOR_CHARS = 200
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_COMMENT_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
+
+
+class _Dumper(yaml.SafeDumper):
+    """Multi-line text as literal blocks; times as plain ISO 8601 (2011-03-04T10:20:30Z)."""
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    if "\n" in value:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+
+
+def _datetime(dumper: yaml.SafeDumper, value: dt.datetime) -> yaml.ScalarNode:
+    text = value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return dumper.represent_scalar("tag:yaml.org,2002:timestamp", text)
+
+
+_Dumper.add_representer(str, _str)
+_Dumper.add_representer(dt.datetime, _datetime)
+
+
+def dump(data: Any) -> str:
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100,
+                     default_flow_style=False)
+
+
+def _flow_list(items: list[str]) -> str:
+    return yaml.safe_dump(items, default_flow_style=True, allow_unicode=True, width=10_000).strip()
+
+
+def post_file(meta: dict[str, Any], body: str) -> str:
+    """Front matter and Markdown. Lists stay on one line, as in hand-written posts."""
+    lines = ["---"]
+    for key, value in meta.items():
+        if isinstance(value, list) and key != "aliases":
+            lines.append(f"{key}: {_flow_list(value)}")
+        elif isinstance(value, dt.datetime):
+            # Naive, seconds included: YAML reads it as a datetime and Material
+            # compares it with the date-only posts already there.
+            lines.append(f"{key}: {value.astimezone(dt.timezone.utc).strftime('%Y-%m-%d %H:%M:%S')}")
+        else:
+            lines.append(dump({key: value}).rstrip("\n"))
+    lines.append("---")
+    return "\n".join(lines) + "\n\n" + body.strip("\n") + "\n"
+
+
+def clean_author(name: str) -> str:
+    name = " ".join(_CONTROL.sub(" ", name).split())
+    return name[:MAX_AUTHOR_CHARS] or "Anonymous"
+
+
+def clean_url(url: str) -> str:
+    """Only http(s) addresses with a host; anything else is dropped."""
+    parts = urlsplit((url or "").strip())
+    return parts.geturl() if parts.scheme in ("http", "https") and parts.hostname and \
+        not _CONTROL.search(url) else ""
+
+
+def comment_entry(id: str, parent: str, author: str, url: str, date: dt.datetime, body: str) -> dict[str, Any]:
+    """One comment in the repository format of the comments feature (never an e-mail or an IP)."""
+    if not _COMMENT_ID.match(id):
+        raise ValueError(f"bad comment id {id!r}")
+    entry: dict[str, Any] = {"id": id}
+    if parent:
+        entry["parent"] = parent
+    entry["author"] = clean_author(author)
+    if clean_url(url):
+        entry["url"] = clean_url(url)
+    entry["date"] = date
+    entry["source"] = "import"
+    entry["body"] = body.rstrip("\n")[:MAX_COMMENT_CHARS] or "(empty)"
+    return entry
+
+
+def comments_file(entries: list[dict[str, Any]]) -> str:
+    return dump({"comments": entries})
+
+
+def author_id(name: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:40] or "author"
+
+
+def initials_avatar(name: str) -> str:
+    """A small local SVG with the author's initials: no request to any avatar service."""
+    words = [w for w in re.split(r"\s+", name.strip()) if w]
+    initials = "".join(w[0] for w in words[:2]).upper() or "?"
+    hue = sum(map(ord, name)) % 360
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64" role="img" '
+        f'aria-label="{html.escape(name)}">'
+        f'<rect width="64" height="64" rx="32" fill="hsl({hue},45%,35%)"/>'
+        '<text x="32" y="41" font-family="system-ui,sans-serif" font-size="26" '
+        f'text-anchor="middle" fill="#fff">{html.escape(initials)}</text></svg>\n'
+    )

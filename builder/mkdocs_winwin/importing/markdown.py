@@ -1,0 +1,170 @@
+"""Exported HTML (untrusted) to readable Markdown.
+
+Three steps:
+
+1. embeds (YouTube, Vimeo, any iframe/object/video) become plain links, since
+   the sanitiser removes them;
+2. nh3 (the Rust `ammonia` sanitiser, already a winwin dependency) keeps only
+   content markup: no script, style, iframe, event handler, inline style or
+   `javascript:` link survives;
+3. markdownify (BeautifulSoup-based, pure Python, well kept, and subclassable
+   for our escaping and link rewriting) writes the Markdown; Blogger's
+   `<br>` soup and empty elements are tidied afterwards.
+
+Why markdownify rather than html-to-markdown: both are maintained; markdownify
+converts a parsed BeautifulSoup tree, so the cleaning and link rewriting work
+on the same tree without a second parse, and its output can be tuned by
+overriding one method (here: escaping text so it cannot become raw HTML,
+attributes or links in Markdown).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from urllib.parse import parse_qs, urlsplit
+
+import nh3
+from bs4 import BeautifulSoup, NavigableString
+from markdownify import MarkdownConverter
+
+TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "div", "dl", "dt", "em",
+    "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "ol",
+    "p", "pre", "q", "s", "samp", "strike", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th",
+    "thead", "tr", "u", "ul", "var",
+}
+ATTRIBUTES = {
+    "a": {"href", "title"}, "img": {"src", "alt", "title"}, "pre": {"class"}, "code": {"class"},
+    "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}, "ol": {"start"},
+}
+
+_EMBED = re.compile(
+    r"<(iframe|embed|video|audio|source)\b[^>]*?\bsrc\s*=\s*[\"']([^\"']+)[\"'][^>]*>"
+    r"|<param\b[^>]*?\bname\s*=\s*[\"'](?:movie|src)[\"'][^>]*?\bvalue\s*=\s*[\"']([^\"']+)[\"'][^>]*>",
+    re.IGNORECASE,
+)
+_LANGUAGE = re.compile(r"(?:brush:\s*|language-|lang-)([A-Za-z0-9_+#-]+)")
+_SAME_LINK_TWICE = re.compile(r'(<p><a href="[^"]*">[^<]*</a></p>)(?:\s*\1)+')
+_IMAGE_PATH = re.compile(r"\.(?:png|jpe?g|gif|webp|svg|avif|bmp)$", re.IGNORECASE)
+
+
+def embed_link(url: str) -> tuple[str, str]:
+    """The page to link for an embedded player, and what to call it."""
+    if url.startswith("//"):
+        url = "https:" + url
+    parts = urlsplit(url)
+    host = (parts.hostname or "").removeprefix("www.")
+    if host.endswith(("youtube.com", "youtube-nocookie.com")):
+        match = re.search(r"/(?:embed|v)/([\w-]{6,})", parts.path)
+        if match:
+            return f"https://www.youtube.com/watch?v={match.group(1)}", "Video on YouTube"
+    if host == "youtu.be":
+        return f"https://www.youtube.com/watch?v={parts.path.strip('/')}", "Video on YouTube"
+    if host == "player.vimeo.com":
+        match = re.search(r"/video/(\d+)", parts.path)
+        if match:
+            return f"https://vimeo.com/{match.group(1)}", "Video on Vimeo"
+    if "docs.google.com" in host or "drive.google.com" in host:
+        return url, "Document on Google Drive"
+    if "video_id" in parse_qs(parts.query):
+        return url, f"Video on {host}"
+    return url, f"Embedded content on {host or 'another site'}"
+
+
+def _replace_embed(match: re.Match) -> str:
+    url = match.group(2) or match.group(3) or ""
+    if not re.match(r"(?:https?:)?//", url):
+        return ""
+    href, label = embed_link(url)
+    href = href.replace('"', "%22")
+    return f'<p><a href="{href}">{label}</a></p>'
+
+
+class _Converter(MarkdownConverter):
+    """markdownify whose text cannot turn into Markdown syntax or raw HTML."""
+
+    def escape(self, text, parent_tags):
+        text = (text.replace("\\", "\\\\").replace("&", "&amp;").replace("<", "&lt;")
+                .replace("[", "\\[").replace("]", "\\]").replace("{", "&#123;"))
+        return super().escape(text, parent_tags)
+
+
+def _language(element) -> str:
+    classes = " ".join(element.get("class", []) if element else [])
+    match = _LANGUAGE.search(classes)
+    if not match and element is not None and element.code is not None:
+        match = _LANGUAGE.search(" ".join(element.code.get("class", [])))
+    return match.group(1).lower() if match else ""
+
+
+_CONVERTER = _Converter(heading_style="ATX", bullets="-", table_infer_header=True,
+                        code_language_callback=_language, escape_misc=False)
+
+
+def sanitize(html: str) -> str:
+    """Embeds to links, then only content markup kept (nh3)."""
+    html = _EMBED.sub(_replace_embed, html or "")
+    clean = nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, url_schemes={"http", "https", "mailto"},
+                      strip_comments=True, link_rel=None)
+    # An old <object> names its video twice (<param> and <embed>): one link is enough.
+    return _SAME_LINK_TWICE.sub(r"\1", clean)
+
+
+def image_urls(html: str) -> list[str]:
+    """The src of every image of a (sanitised) fragment, in order."""
+    soup = BeautifulSoup(html, "html.parser")
+    return [img["src"] for img in soup.find_all("img") if img.get("src")]
+
+
+def to_markdown(html: str, image: Callable[[str], str] | None = None,
+                link: Callable[[str], str] | None = None) -> str:
+    """Convert untrusted HTML; `image` and `link` may rewrite image sources and link targets."""
+    soup = BeautifulSoup(sanitize(html), "html.parser")
+    for anchor in soup.find_all("a"):
+        # Blogger wraps every picture in a link to its larger copy: keep the picture only.
+        children = [c for c in anchor.contents if not (isinstance(c, NavigableString) and not c.strip())]
+        href = anchor.get("href", "")
+        if len(children) == 1 and getattr(children[0], "name", "") == "img" and \
+                _IMAGE_PATH.search(urlsplit(href).path):
+            anchor.unwrap()
+        elif link and href:
+            anchor["href"] = link(href)
+    if image:
+        for img in soup.find_all("img"):
+            if img.get("src"):
+                img["src"] = image(img["src"])
+    return tidy(_CONVERTER.convert_soup(soup))
+
+
+def tidy(markdown: str) -> str:
+    """Blank lines, trailing hard breaks and no-break spaces of HTML soup, outside code blocks."""
+    lines, out, fenced = markdown.replace("\r\n", "\n").split("\n"), [], False
+    for line in lines:
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+            out.append(line)
+            continue
+        if fenced:
+            out.append(line)
+            continue
+        line = line.replace("\xa0", " ")
+        out.append("" if not line.strip() else line.rstrip() if not line.endswith("  ") else line.rstrip() + "  ")
+    text, result = "\n".join(out), []
+    # A hard break ('  ') before a blank line or at the end means nothing: drop it.
+    text = re.sub(r"[ ]{2}\n(?=\n|$)", "\n", text)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    for line in text.split("\n"):
+        result.append(line)
+    return "\n".join(result).strip("\n") + "\n"
+
+
+def description(html: str, limit: int = 200) -> str:
+    """One line for front matter: the first sentence of the text, at most `limit` characters."""
+    soup = BeautifulSoup(sanitize(html), "html.parser")
+    text = " ".join(soup.get_text(" ").split())
+    match = re.match(r"(.+?[.!?])(?:\s|$)", text)
+    sentence = match.group(1) if match and len(match.group(1)) >= 20 else text
+    if len(sentence) > limit:
+        sentence = sentence[: limit - 3].rsplit(" ", 1)[0] + "..."
+    return sentence

@@ -1,0 +1,378 @@
+"""`import_blog()`: read an export, plan every file, stage them, move them in, report.
+
+Read all and check all first (the parsers), then write (Pelican's pipeline):
+nothing reaches the docs folder unless the whole import went well.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import posixpath
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import frontmatter
+import yaml
+
+from ..errors import ConfigError, ContentError
+from . import files
+from .assemble import slugify
+from .blogger import parse_blogger
+from .feed import parse_feed
+from .fetch import Fetcher, FetchFailed, any_host
+from .images import Images, image_kind, on_hosts
+from .markdown import description, to_markdown
+from .model import Export, ImportedAuthor, ImportedPost, Problem
+from .redirects import alias_problem
+from .report import Report
+from .source import DEFAULT_MAX_MB, open_source
+from .write import Staging
+from .wxr import parse_wxr
+
+
+@dataclass(frozen=True)
+class Options:
+    """Where the site keeps things and what the user asked for."""
+
+    docs_dir: Path
+    blog_dir: str = "blog"
+    pages_dir: str = "pages"
+    author: str = ""  # --author: an author id of .authors.yml for every post
+    theme: str = ""  # --theme: a guide theme id for every post
+    label_themes: dict[str, str] = field(default_factory=dict)  # label -> theme id
+    since: dt.date | None = None
+    dry_run: bool = False
+    keep_emails: bool = False
+    images: bool = True
+    image_hosts: frozenset[str] = frozenset()  # more hosts whose images are the blog's own
+    max_mb: int = DEFAULT_MAX_MB
+    timeout: float = 10.0
+    max_image_bytes: int = 10 * 1024 * 1024
+    site_url: str = ""  # the new site's address, for the old-to-new list
+    post_url_format: str = "{date}/{slug}"
+    post_url_date_format: str = "yyyy/MM/dd"
+    allow_host: Callable[[str], bool] = any_host  # which hosts may be contacted at all
+    progress: bool | None = None  # None: a progress bar only on a terminal
+
+    @property
+    def posts_dir(self) -> str:
+        return f"{self.blog_dir}/posts"
+
+    @property
+    def authors_file(self) -> str:
+        return f"{self.blog_dir}/.authors.yml"
+
+
+def parse(source_path: Path, where: str, kind: str) -> Export:
+    if kind in ("blogger-classic", "blogger-takeout"):
+        return parse_blogger(source_path, where, takeout=kind == "blogger-takeout")
+    if kind == "wordpress":
+        return parse_wxr(source_path, where)
+    return parse_feed(source_path, where, kind)
+
+
+def import_blog(source: str, options: Options) -> Report:
+    """Import one export into the docs folder; raise a WinwinError for what stops it all."""
+    fetcher = Fetcher(timeout=options.timeout, allow=options.allow_host)
+    try:
+        opened = open_source(source, options.max_mb, Fetcher(timeout=max(options.timeout, 60.0),
+                                                             allow=options.allow_host))
+        try:
+            export = parse(opened.path, source, opened.kind)
+        finally:
+            if opened.temporary:
+                opened.path.unlink(missing_ok=True)
+        return _Importer(export, options, fetcher, source).run()
+    finally:
+        fetcher.close()
+
+
+def _date_part(date: dt.datetime, pattern: str) -> str:
+    """Material's post_url_date_format for the common patterns (yyyy, MM, dd)."""
+    return pattern.replace("yyyy", f"{date:%Y}").replace("MM", f"{date:%m}").replace("dd", f"{date:%d}")
+
+
+class _Importer:
+    def __init__(self, export: Export, options: Options, fetcher: Fetcher, source: str) -> None:
+        self.export, self.options, self.source = export, options, source
+        self.docs = Path(options.docs_dir)
+        self.staging = Staging(self.docs, dry_run=options.dry_run)
+        self.report = Report(source, export.label, is_feed=export.is_feed, dry_run=options.dry_run)
+        self.report.left_out.extend(export.left_out)
+        self.report.problems.extend(export.problems)
+        self.images = Images(
+            hosts=export.image_hosts | options.image_hosts, store=self.staging.add, exists=self.staging.exists,
+            fetcher=None if options.dry_run or not options.images else fetcher,
+            max_bytes=options.max_image_bytes,
+        )
+        self.fetcher = fetcher
+        self.authors_yml = self._load_authors()
+        self.new_authors: dict[str, dict[str, Any]] = {}
+        self.author_ids: dict[str, str] = {}
+
+    # -- the whole run ----------------------------------------------------------------
+
+    def run(self) -> Report:
+        try:
+            posts = self._select(self.export.posts)
+            placed = self._place(posts)
+            for post, rel, state in self._progress(placed):
+                self._write_post(post, rel, state, placed)
+            self._write_authors()
+            self.report.images_fetched = sum(1 for p in self.images.fetched.values() if p in self.staging.files)
+            self.report.images_planned = self.images.planned
+            self.report.images_remote = {url: f"{why} (in '{self.images.used_by.get(url, '?')}')"
+                                         for url, why in self.images.failed.items()}
+            self.report.written = sorted(p for p in self.staging.files if p not in self.staging.replaced)
+            self.report.updated = sorted(self.staging.replaced)
+            self.staging.commit()
+        finally:
+            self.staging.discard()
+        return self.report
+
+    def _progress(self, items: list) -> Any:
+        show = self.options.progress if self.options.progress is not None else sys.stderr.isatty()
+        if not show:
+            return items
+        from tqdm import tqdm
+
+        return tqdm(items, desc="Importing", unit="post", file=sys.stderr)
+
+    def _select(self, posts: tuple[ImportedPost, ...]) -> list[ImportedPost]:
+        if self.options.since is None:
+            return list(posts)
+        since = dt.datetime.combine(self.options.since, dt.time(), dt.timezone.utc)
+        kept = [p for p in posts if p.date is not None and p.date >= since]
+        self.report.skipped_older = len(posts) - len(kept)
+        return kept
+
+    # -- where each post goes ---------------------------------------------------------
+
+    def _folder(self, post: ImportedPost) -> str:
+        return self.options.posts_dir if post.kind == "post" else self.options.pages_dir
+
+    def _aliases(self, post: ImportedPost) -> list[str]:
+        if not post.old_url:
+            return []
+        path = unquote(urlsplit(post.old_url).path)
+        if alias_problem(path):
+            return []
+        return [path]
+
+    def _same_post(self, rel: str, post: ImportedPost) -> bool:
+        """Is the file already there this post, from an earlier import?"""
+        data = self.staging.read(rel)
+        if data is None:
+            return False
+        try:
+            meta = frontmatter.loads(data.decode("utf-8")).metadata
+        except (ValueError, yaml.YAMLError):
+            return False
+        aliases = meta.get("aliases") or []
+        mine = self._aliases(post)
+        return bool(mine and isinstance(aliases, list) and mine[0] in aliases) or \
+            (not mine and meta.get("title") == post.title)
+
+    def _place(self, posts: list[ImportedPost]) -> list[tuple[ImportedPost, str, str]]:
+        """Each post's file and state: 'new' or 'there' (imported before); duplicates renamed."""
+        placed, claimed = [], set()
+        for index, post in enumerate(posts):
+            base = slugify(post.name) or slugify(post.title) or f"{post.kind}-{index + 1}"
+            slug, n = base, 1
+            while True:
+                rel = f"{self._folder(post)}/{slug}.md"
+                if rel not in claimed and (not self.staging.exists(rel) or self._same_post(rel, post)):
+                    break
+                n += 1
+                slug = f"{base}-{n}"
+            if slug != base and f"{self._folder(post)}/{base}.md" in claimed:
+                self.report.problems.append(Problem(
+                    post.title, f"another {post.kind} of the export has the same address name '{base}'; "
+                    f"this one was written as '{slug}'", "check that both are wanted; rename one if you like"))
+            claimed.add(rel)
+            placed.append((post, rel, "there" if self.staging.exists(rel) else "new"))
+        return placed
+
+    def new_url(self, post: ImportedPost, rel: str) -> str:
+        slug = posixpath.splitext(posixpath.basename(rel))[0]
+        if post.kind == "post" and post.date is not None:
+            path = self.options.post_url_format.format(
+                date=_date_part(post.date, self.options.post_url_date_format), slug=slug, categories="",
+                file=slug).replace("//", "/").strip("/")
+            url = f"{self.options.blog_dir}/{path}/"
+        else:
+            url = f"{self.options.pages_dir}/{slug}/"
+        return self.options.site_url.rstrip("/") + "/" + url if self.options.site_url else "/" + url
+
+    # -- writing one post ---------------------------------------------------------------
+
+    def _write_post(self, post: ImportedPost, rel: str, state: str, placed: list) -> None:
+        slug = posixpath.splitext(posixpath.basename(rel))[0]
+        folder = posixpath.dirname(rel)
+        aliases = self._aliases(post)
+        if post.kind == "page":
+            self.report.pages += 1
+        else:
+            self.report.posts += 1
+        self.report.drafts += post.draft
+        self.report.redirects += len(aliases) if not post.draft else 0
+        if post.old_url:
+            self.report.urls.append((post.old_url, self.new_url(post, rel)))
+        if state == "there":
+            self.report.unchanged += 1
+        else:
+            body = self._markdown(post.html, post, slug, folder, placed)
+            self.staging.add(rel, files.post_file(self._meta(post, slug, aliases), body).encode("utf-8"))
+        self._write_comments(post, rel, slug, folder, placed)
+
+    def _markdown(self, html: str, post: ImportedPost, slug: str, folder: str, placed: list) -> str:
+        links = {}
+        for other, other_rel, _ in placed:
+            if other.old_url and not other.draft:
+                links[unquote(urlsplit(other.old_url).path).rstrip("/")] = other_rel
+        hosts = self.images.hosts
+
+        def image(src: str) -> str:
+            local = self.images.resolve(src, slug, post.title, base=post.old_url)
+            return posixpath.relpath(local, folder) if local else src
+
+        def link(href: str) -> str:
+            target = links.get(unquote(urlsplit(href).path).rstrip("/")) if on_hosts(href, hosts) else None
+            return posixpath.relpath(target, folder) if target else href
+
+        return to_markdown(html, image=image, link=link)
+
+    def _meta(self, post: ImportedPost, slug: str, aliases: list[str]) -> dict[str, Any]:
+        about = description(post.excerpt) if post.excerpt else ""
+        about = about or description(post.html) or post.title
+        meta: dict[str, Any] = {"title": post.title}
+        if post.kind == "post":
+            meta["date"] = post.date
+            meta["authors"] = [self._author_id(post.author)]
+            themes = sorted({self.options.label_themes[l] for l in post.labels if l in self.options.label_themes}
+                            | ({self.options.theme} if self.options.theme else set()))
+            if themes:
+                meta["themes"] = themes
+            if post.labels:
+                meta["tags"] = list(post.labels)
+        meta["description"] = about
+        if post.draft:
+            meta["draft"] = True
+        if post.kind == "post":
+            meta["slug"] = slug
+        if aliases:
+            meta["aliases"] = aliases
+        return meta
+
+    def _write_comments(self, post: ImportedPost, rel: str, slug: str, folder: str, placed: list) -> None:
+        if not post.comments:
+            return
+        comments_rel = rel[: -len(".md")] + ".comments.yml"
+        existing: list[dict[str, Any]] = []
+        old = self.staging.read(comments_rel)
+        if old is not None:
+            try:
+                loaded = yaml.safe_load(old.decode("utf-8")) or {}
+                existing = list(loaded.get("comments") or [])
+            except (yaml.YAMLError, UnicodeDecodeError, AttributeError):
+                raise ContentError(comments_rel, "is not a valid comments file, so new comments cannot be added",
+                                   "fix or remove it, then import again; nothing was written") from None
+        known = {c.get("id") for c in existing if isinstance(c, dict)}
+        added = []
+        for comment in post.comments:
+            self.report.comments_kept += 1
+            if comment.id in known:
+                continue
+            body = self._markdown(comment.html, post, slug, folder, placed)
+            if len(body) > files.MAX_COMMENT_CHARS:
+                self.report.problems.append(Problem(post.title, f"comment {comment.id} is longer than "
+                                                    f"{files.MAX_COMMENT_CHARS:,} characters and was cut",
+                                                    "nothing to do, or shorten it by hand"))
+            added.append(files.comment_entry(comment.id, comment.parent, comment.author, comment.url,
+                                             comment.date, body))
+        if added:
+            self.staging.add(comments_rel, files.comments_file(existing + added).encode("utf-8"))
+
+    # -- authors --------------------------------------------------------------------------
+
+    def _load_authors(self) -> dict[str, Any]:
+        data = self.staging.read(self.options.authors_file)
+        if data is None:
+            return {}
+        try:
+            loaded = yaml.safe_load(data.decode("utf-8")) or {}
+        except (yaml.YAMLError, UnicodeDecodeError):
+            raise ContentError(self.options.authors_file, "is not valid YAML, so imported authors cannot be added",
+                               "fix it (winwin check shows where), then import again") from None
+        authors = loaded.get("authors") if isinstance(loaded, dict) else None
+        return authors if isinstance(authors, dict) else {}
+
+    def _author_id(self, key: str) -> str:
+        if self.options.author:
+            if self.options.author not in self.authors_yml:
+                raise ConfigError(self.options.authors_file, f"has no author '{self.options.author}' (--author)",
+                                  f"use one of: {', '.join(sorted(self.authors_yml)) or '(none yet)'}, "
+                                  "or leave --author out to add the blog's own authors")
+            return self.options.author
+        if key in self.author_ids:
+            return self.author_ids[key]
+        author = next((a for a in self.export.authors if a.key == key), None) or \
+            ImportedAuthor(key or "", key or self.export.title or "Imported")
+        ident = files.author_id(author.name)
+        if ident not in self.authors_yml and ident not in self.new_authors:
+            self.new_authors[ident] = self._author_entry(ident, author)
+        self.author_ids[key] = ident
+        return ident
+
+    def _author_entry(self, ident: str, author: ImportedAuthor) -> dict[str, Any]:
+        avatar = f"assets/imported/avatars/{ident}"
+        path = None
+        if author.avatar_url and self.images.fetcher is not None:
+            try:
+                got = self.fetcher.get(author.avatar_url, 1024 * 1024)
+                kind = image_kind(got.data)
+                if kind and got.content_type.startswith("image/"):
+                    path = f"{avatar}.{kind}"
+                    self.staging.add(path, got.data)
+            except FetchFailed:
+                path = None
+        if path is None:
+            path = f"{avatar}.svg"
+            self.staging.add(path, files.initials_avatar(author.name).encode("utf-8"))
+        entry: dict[str, Any] = {
+            "name": files.clean_author(author.name),
+            "description": f"Wrote on {self.export.title}" if self.export.title else "Imported author",
+            "avatar": posixpath.relpath(path, self.options.blog_dir),
+        }
+        if files.clean_url(author.url):
+            entry["url"] = files.clean_url(author.url)
+        if self.options.keep_emails and author.email:
+            entry["email"] = author.email
+        return entry
+
+    def _write_authors(self) -> None:
+        if not self.new_authors:
+            return
+        rel = self.options.authors_file
+        old = self.staging.read(rel)
+        addition = files.dump({"authors": self.new_authors})
+        if old is None:
+            self.staging.add(rel, addition.encode("utf-8"))
+            return
+        # Append under the existing 'authors:' so the user's comments and layout stay as written.
+        text = old.decode("utf-8")
+        text = (text if text.endswith("\n") else text + "\n") + addition.split("\n", 1)[1]
+        try:
+            merged = yaml.safe_load(text)["authors"]
+            ok = all(merged.get(k) == v for k, v in self.new_authors.items())
+        except (yaml.YAMLError, TypeError, KeyError, AttributeError):
+            ok = False
+        if not ok:
+            merged_all = {"authors": {**self.authors_yml, **self.new_authors}}
+            text = files.dump(merged_all)
+        self.staging.add(rel, text.encode("utf-8"))

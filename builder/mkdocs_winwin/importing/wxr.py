@@ -1,0 +1,133 @@
+"""WordPress eXtended RSS (WXR, any 1.x), read into the model.
+
+Items are typed by `wp:post_type` (post, page, attachment, and technical
+types that are not content), with `wp:status`, `wp:post_name`,
+`content:encoded`, `excerpt:encoded`, `dc:creator` (an author login of the
+channel's `wp:author` list), categories of domain `category` and `post_tag`,
+and nested `wp:comment` elements with `wp:comment_parent` and
+`wp:comment_approved` (1, 0, spam, trash).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from lxml import etree
+
+from .assemble import RawComment, attach_comments, finish_post, name_from_url
+from .model import Export, ImportedAuthor, ImportedPost, LeftOut, Problem
+from .xmlsafe import iter_children_of, local, parse_date, text
+
+DRAFT_STATUSES = {"draft", "pending", "future", "private"}
+APPROVED = {"1": "", "0": "unapproved", "spam": "spam", "trash": "trashed", "post-trashed": "trashed"}
+_BLOCK = re.compile(r"<(p|div|h[1-6]|ul|ol|table|blockquote|pre|figure)[\s>]", re.IGNORECASE)
+
+
+def autop(content: str) -> str:
+    """WordPress keeps classic posts without <p>: blank lines are paragraphs, newlines <br> (its wpautop).
+
+    Content that already has block elements (the block editor's, or HTML
+    written by hand) is left as it is.
+    """
+    if not content.strip() or _BLOCK.search(content):
+        return content
+    paragraphs = [chunk.strip() for chunk in re.split(r"\n\s*\n", content.replace("\r\n", "\n")) if chunk.strip()]
+    return "\n".join(f"<p>{chunk.replace(chr(10), '<br>' + chr(10))}</p>" for chunk in paragraphs)
+
+
+def _fields(item: etree._Element) -> dict[str, str]:
+    """Single-valued children by local name (post_type, status, encoded...), namespaced ones by prefix-less name."""
+    fields: dict[str, str] = {}
+    for child in item:
+        name = local(child.tag)
+        if not name or name in ("category", "comment", "postmeta"):
+            continue
+        namespace = etree.QName(child.tag).namespace or ""
+        if name == "encoded":
+            name = "excerpt" if "excerpt" in namespace else "content"
+        fields.setdefault(name, child.text or "")
+    return fields
+
+
+def _comment(post_ref: str, element: etree._Element) -> RawComment:
+    f = {local(child.tag): (child.text or "") for child in element}
+    kind = f.get("comment_type", "").strip()
+    reason = kind if kind in ("pingback", "trackback") else APPROVED.get(f.get("comment_approved", "").strip(),
+                                                                         "unapproved")
+    parent = f.get("comment_parent", "0").strip()
+    return RawComment(
+        post_ref=post_ref, id=f"wp-{f.get('comment_id', '').strip()}" if f.get("comment_id", "").strip() else "",
+        parent=f"wp-{parent}" if parent not in ("", "0") else "",
+        author=f.get("comment_author", "").strip() or "Anonymous", url=f.get("comment_author_url", "").strip(),
+        date=parse_date(f.get("comment_date_gmt", "")) or parse_date(f.get("comment_date", "")),
+        html=autop(f.get("comment_content", "")), left_out=reason,
+    )
+
+
+def _author(element: etree._Element) -> ImportedAuthor:
+    f = {local(child.tag): text(child) for child in element}
+    login = f.get("author_login", "")
+    return ImportedAuthor(login, f.get("author_display_name") or login, f.get("author_email", ""))
+
+
+def parse_wxr(path: Path, where: str) -> Export:
+    posts: list[ImportedPost] = []
+    comments: list[RawComment] = []
+    authors: dict[str, ImportedAuthor] = {}
+    left_out: list[LeftOut] = []
+    problems: list[Problem] = []
+    title = site_url = ""
+    hosts: set[str] = set()
+    for element in iter_children_of(path, "channel", where):
+        name = local(element.tag)
+        if name == "title":
+            title = text(element)
+        elif name in ("link", "base_site_url", "base_blog_url"):
+            site_url = site_url or text(element)
+            hosts.add(urlsplit(text(element)).hostname or "")
+        elif name == "author":
+            author = _author(element)
+            authors.setdefault(author.key, author)
+        if name != "item":
+            continue
+        f = _fields(element)
+        post_type, status = f.get("post_type", "post").strip(), f.get("status", "").strip()
+        if post_type == "attachment":
+            hosts.add(urlsplit(f.get("attachment_url", "")).hostname or "")
+            continue
+        if post_type not in ("post", "page"):
+            continue  # menus, revisions, blocks, custom types: not content of the blog
+        source_id = f"wp-{f.get('post_id', '').strip()}"
+        item_title = f.get("title", "").strip()
+        if status in ("trash", "auto-draft", "inherit"):
+            left_out.append(LeftOut(post_type, item_title or source_id, "trashed" if status == "trash" else status))
+            continue
+        link = f.get("link", "").strip()
+        old_path = urlsplit(link).path if link else ""
+        old_url = link if old_path not in ("", "/") else ""  # '/?p=42' is not a permalink
+        labels = []
+        for category in element:
+            if local(category.tag) == "category" and category.get("domain") in ("category", "post_tag"):
+                label = " ".join(text(category).split())
+                if label and label != "Uncategorized" and label not in labels:
+                    labels.append(label)
+        date = parse_date(f.get("post_date_gmt", "")) or parse_date(f.get("post_date", "")) or \
+            parse_date(f.get("pubDate", ""))
+        post = finish_post(ImportedPost(
+            source_id=source_id, kind=post_type, title=item_title, date=date,
+            html=autop(f.get("content", "")), excerpt=f.get("excerpt", "").strip(),
+            author=f.get("creator", "").strip(), labels=tuple(labels), draft=status in DRAFT_STATUSES,
+            old_url=old_url, name=unquote(f.get("post_name", "").strip()) or name_from_url(old_url),
+        ), problems)
+        if post is not None:
+            posts.append(post)
+        for child in element:
+            if local(child.tag) == "comment":
+                comments.append(_comment(source_id, child))
+    posts = attach_comments(posts, comments, left_out, problems)
+    hosts.discard("")
+    used = {p.author for p in posts}
+    return Export("wordpress", title, site_url, tuple(posts), tuple(a for a in authors.values() if a.key in used),
+                  tuple(left_out), tuple(problems), frozenset(hosts))
