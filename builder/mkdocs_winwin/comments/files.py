@@ -120,8 +120,7 @@ def _comment(c: Comment) -> dict:
     out["source"] = c.source
     if c.link:
         out["link"] = c.link
-    # A literal block keeps the text as it is; a body ending without a newline gets one.
-    out["body"] = c.body if c.body.endswith("\n") else c.body + "\n"
+    out["body"] = c.body
     return out
 
 

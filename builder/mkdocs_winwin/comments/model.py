@@ -36,6 +36,11 @@ class Comment:
     link: str = ""  # where it was first posted (a webmention's source)
     date_only: bool = False  # the file gave a date without a time
 
+    def __post_init__(self) -> None:
+        # One trailing newline, as a literal block writes it: a body reads back equal to itself.
+        if not self.body.endswith("\n") or self.body.endswith("\n\n"):
+            object.__setattr__(self, "body", self.body.rstrip("\n") + "\n")
+
     @property
     def anchor(self) -> str:
         """The HTML id of the comment on its page (ids are already safe in HTML ids)."""

@@ -1,0 +1,61 @@
+"""One bounded GET for the comment sources: a timeout per step, a deadline, a size cap.
+
+Every failure is a `SourceError` naming the URL, what happened and what to
+do; nothing is written by a pull whose source failed. The body is asked for
+uncompressed (Accept-Encoding: identity) and counted as it streams, so a
+50 MB answer stops at the cap instead of filling memory.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from ..errors import SourceError
+
+
+@dataclass(frozen=True)
+class Limits:
+    timeout: float = 10.0  # seconds: to connect, between two reads, and for the whole answer
+    max_bytes: int = 5 * 1024 * 1024
+    user_agent: str = "winwin-comments"
+
+
+def get_json(url: str, limits: Limits = Limits(), client: httpx.Client | None = None) -> Any:
+    own = client is None
+    client = client or httpx.Client(timeout=limits.timeout, follow_redirects=True, max_redirects=3)
+    deadline = time.monotonic() + limits.timeout
+    try:
+        with client.stream("GET", url, headers={"Accept": "application/json", "Accept-Encoding": "identity",
+                                                  "User-Agent": limits.user_agent}) as response:
+            if response.status_code != 200:
+                raise SourceError(url, f"answered HTTP {response.status_code}",
+                                  "check the address; if the server is down, pull again later")
+            parts, size = [], 0
+            for chunk in response.iter_raw():
+                size += len(chunk)
+                if size > limits.max_bytes:
+                    raise SourceError(url, f"sent more than {limits.max_bytes:,} bytes",
+                                      "check the address points at the comment API, not a file or a page")
+                if time.monotonic() > deadline:
+                    raise SourceError(url, f"took longer than {limits.timeout:g} s to answer",
+                                      "try again later, or raise --timeout")
+                parts.append(chunk)
+    except httpx.TimeoutException:
+        raise SourceError(url, f"did not answer within {limits.timeout:g} s",
+                          "check the server is running, or raise --timeout") from None
+    except httpx.HTTPError as exc:
+        raise SourceError(url, f"could not be reached ({exc.__class__.__name__}: {exc})",
+                          "check the address and that the server is running") from None
+    finally:
+        if own:
+            client.close()
+    try:
+        return json.loads(b"".join(parts))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise SourceError(url, f"did not answer JSON ({exc})",
+                          "check the address points at the comment API") from None
