@@ -3,7 +3,7 @@
 Isso has no export; its HTTP API gives a thread's comments by
 `GET /?uri=PATH&plain=1` (plain: the Markdown as written, not Isso's HTML).
 A thread is the page's path as the browser sees it (Isso's client uses
-`location.pathname`), so the caller passes {page source: URL path}. Only
+`location.pathname`), so the caller passes {URL path: page source}. Only
 approved comments (mode 1) are kept; pending and deleted ones are not
 published. Isso keeps one level of replies: a reply to a reply arrives
 attached to the top-level comment, and stays so.
@@ -69,10 +69,13 @@ def thread_url(base: str, path: str) -> str:
 
 def pull(base: str, pages: Mapping[str, str], get: Callable[[str], Any], now: dt.datetime,
          ) -> tuple[dict[str, list[Comment]], list[Problem]]:
-    """{page: comments} for every page with approved comments; raises SourceError if Isso fails."""
+    """{page: comments} for every page with approved comments; raises SourceError if Isso fails.
+
+    `pages` maps each page's URL path (as the browser has it) to its source path.
+    """
     out: dict[str, list[Comment]] = {}
     problems: list[Problem] = []
-    for page, path in sorted(pages.items()):
+    for path, page in sorted(pages.items()):
         url = thread_url(base, path)
         try:
             data = get(url)

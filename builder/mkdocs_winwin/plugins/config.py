@@ -107,6 +107,14 @@ class PromptsConfig(Config):
     twitter_site = Optional(Type(str))
     """The site's X handle for twitter:site, e.g. @winwin (optional)."""
 
+    comments_moderation = Type(str, default="comments-moderation.yml")
+    """The moderation file in the docs folder (`hidden:` entries of page, id and
+    reason); it is read, never published. See mkdocs_winwin.comments."""
+
+    comments_feed = Type(bool, default=True)
+    """Write atom-comments.xml, the latest comments of the site, announced in the
+    head of every page that has comments (needs `site_url`)."""
+
 
 class SourceConfig(Config):
     url = Type(str)

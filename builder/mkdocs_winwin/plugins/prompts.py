@@ -23,7 +23,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from ..content.loader import Layout, as_datetime, excerpt_text, load_authors
 from ..prompts import meta, share
 from ..prompts import section as prompts
-from . import theme
+from . import comments, theme
 from .config import PromptsConfig
 
 log = get_plugin_logger("winwin." + __name__.rsplit(".", 1)[-1])
@@ -48,6 +48,10 @@ class PromptsPlugin(BasePlugin[PromptsConfig]):
         except prompts.ChannelConfigError as exc:
             raise PluginError(f"{where}: {exc}") from None
         theme.install(config)
+        comments.install(config)
+        self.comments = comments.Comments(
+            moderation=self.config.comments_moderation, feed=self.config.comments_feed,
+            site_url=config.site_url or "", site_name=config.site_name, log=log)
         self.site_url = config.site_url or ""
         blog = config.plugins.get("material/blog")
         self.blog_dir = blog.config.blog_dir if blog else "blog"
@@ -61,6 +65,8 @@ class PromptsPlugin(BasePlugin[PromptsConfig]):
     # Theme files (a default preview image in the theme) are in `files` by now.
     @event_priority(50)
     def on_files(self, files, *, config):
+        # Before Material's blog (-50) sorts the posts folder: conversation files are read, not published.
+        files = self.comments.take_files(files, config)
         self.files = files
         image = self.config.og_image
         if image and not meta.is_absolute(image) and files.get_file_from_path(image.lstrip("/")) is None:
@@ -72,6 +78,8 @@ class PromptsPlugin(BasePlugin[PromptsConfig]):
 
     def on_env(self, env, *, config, files):
         self.env = env
+        env.globals["winwin_comment_counts"] = self.comments.counts()  # blog index and post header
+        self.comments.fill_feed(files)
         return env
 
     def on_page_context(self, context, *, page, config, nav):
@@ -96,7 +104,8 @@ class PromptsPlugin(BasePlugin[PromptsConfig]):
             mastodon_instance=self.config.mastodon_instance,
         ) if kind != "page" else ()
         section = {**context, "winwin_turn": turn, "winwin_share": links,
-                   "winwin_share_label": f"Share this {kind}"}
+                   "winwin_share_label": f"Share this {kind}",
+                   "winwin_comments": self.comments.view(page, live_isso=bool(turn and turn.isso)) if turn else None}
         if turn or links:
             page.content = (page.content or "") + theme.render(self.env, "partials/winwin/turn.html", section)
 
@@ -111,6 +120,9 @@ class PromptsPlugin(BasePlugin[PromptsConfig]):
             twitter_site=self.config.twitter_site or "",
         )
         self.heads[src] = theme.render(self.env, "partials/winwin/meta-head.html", context)
+        feed = self.comments.head_link(page)
+        if feed:
+            self.heads[src] += theme.feeds_head(self.env, [feed], context)
         return context
 
     def on_post_page(self, output, *, page, config):

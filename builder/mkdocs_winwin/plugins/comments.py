@@ -1,0 +1,87 @@
+"""Glue between MkDocs and mkdocs_winwin.comments, used by the winwin-prompts plugin.
+
+Keeps the MkDocs side of comments in one place: take `*.comments.yml` and the
+moderation file out of the published files (and read them), hand each page
+its view for the "Your turn" section, the reply counts to the blog index and
+post templates, and write the Atom feed of the latest comments. Everything it
+decides comes from plain functions in mkdocs_winwin.comments.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+
+from ..comments.feed import FEED_PATH, PageInfo, comments_feed
+from ..comments.files import read_all
+from ..comments.model import SUFFIX, Conversation
+from ..comments.moderate import moderate
+from ..comments.render import TEMPLATES, page_view, replies_label
+
+
+def install(config) -> None:
+    """The comments template on the theme's search path, after the site's custom_dir and winwin's theme."""
+    dirs = config.theme.dirs
+    if str(TEMPLATES) not in dirs:
+        dirs.insert(min(len(dirs), 2 if config.theme.custom_dir else 1), str(TEMPLATES))
+
+
+class Comments:
+    """The comments of one build: read once in on_files, asked per page."""
+
+    def __init__(self, *, moderation: str, feed: bool, site_url: str, site_name: str, log):
+        self.moderation, self.feed, self.site_url, self.site_name, self.log = moderation, feed, site_url, site_name, log
+        self.shown: dict[str, Conversation] = {}
+        self.feed_file: File | None = None
+
+    def take_files(self, files, config):
+        """Read every conversation file and remove them (and the moderation file) from the site's files."""
+        ours = [f for f in files if f.src_uri.endswith(SUFFIX)]
+        for f in ours:
+            files.remove(f)
+        moderation = files.get_file_from_path(self.moderation)
+        if moderation is not None:
+            files.remove(moderation)
+        loaded = read_all(config.docs_dir, moderation=self.moderation, files=[f.src_uri for f in ours],
+                          now=dt.datetime.now(dt.timezone.utc))
+        for problem in loaded.warnings:
+            self.log.warning(str(problem))
+        if loaded.errors:
+            listing = "\n".join(f"  - {p}" for p in loaded.errors)
+            raise PluginError(f"{len(loaded.errors)} problem(s) in the comments of {config.docs_dir}:\n{listing}")
+        self.shown = {page: moderate(conv, loaded.rules)[0] for page, conv in loaded.conversations.items()}
+        if self.feed and self.site_url and any(c.comments for c in self.shown.values()):
+            self.feed_file = File.generated(config, FEED_PATH, content=b"")
+            files.append(self.feed_file)
+        return files
+
+    def counts(self) -> dict[str, str]:
+        """{page source: "3 replies"} for the blog index and the post header."""
+        return {page: replies_label(len(c.comments)) for page, c in self.shown.items() if c.comments}
+
+    def view(self, page, *, live_isso: bool):
+        conversation = self.shown.get(page.file.src_uri)
+        if conversation is None:
+            return None
+        return page_view(conversation, live_isso=live_isso)
+
+    def head_link(self, page) -> dict[str, str] | None:
+        """The feed's <link rel="alternate"> data for pages that have comments."""
+        conversation = self.shown.get(page.file.src_uri)
+        if self.feed_file is None or conversation is None or not conversation.comments:
+            return None
+        return {"type": "application/atom+xml", "title": f"Atom: comments on {self.site_name}", "path": FEED_PATH}
+
+    def fill_feed(self, files) -> None:
+        """The feed's content, once every page has its title (on_env): built pages only, drafts left out."""
+        if self.feed_file is None:
+            return
+        pages = {}
+        for page in self.shown:
+            file = files.get_file_from_path(page)
+            if file is not None and file.inclusion.is_included() and file.page is not None:
+                pages[page] = PageInfo(file.page.title or page, self.site_url.rstrip("/") + "/" + file.url)
+        self.feed_file.content_bytes = comments_feed(
+            self.shown.values(), pages, site_name=self.site_name, site_url=self.site_url)

@@ -1,0 +1,142 @@
+"""Real builds of a tiny site with comments kept beside its post: threaded HTML, counts, feed, moderation."""
+
+from __future__ import annotations
+
+import logging
+
+import feedparser
+import lxml.html
+import pytest
+from mkdocs.exceptions import Abort
+
+from tests.support import AUTHORS, build_tree, prompts_config, small_site
+
+POST = "blog/2026/01/02/hello/index.html"
+CONVERSATION = """\
+comments:
+  - id: wp-1
+    author: Ana Lima
+    url: https://ana.example/
+    date: 2026-01-03T10:00:00Z
+    source: import
+    body: |
+      Asking first *works*. <script>alert(1)</script>
+  - id: wp-2
+    parent: wp-1
+    author: Bo
+    date: 2026-01-04T10:00:00Z
+    source: email
+    body: Agreed, [my notes](https://bo.example/notes).
+  - id: spam-1
+    author: Buy now
+    url: https://spam.example/
+    date: 2026-01-05T10:00:00Z
+    source: manual
+    body: Cheap pills.
+  - id: wm-9
+    author: Cy
+    date: 2026-01-06T10:00:00Z
+    source: webmention
+    link: https://mastodon.social/@cy/9
+    body: Bookmarked.
+reactions:
+  - {id: wm-10, kind: like}
+  - {id: wm-11, kind: like}
+  - {id: wm-12, kind: repost}
+"""
+MODERATION = """\
+hidden:
+  - page: blog/posts/hello.md
+    id: spam-1
+    reason: spam
+"""
+
+
+def site(tmp_path, files=None, options=""):
+    return small_site(tmp_path, {**AUTHORS, "mkdocs.yml": prompts_config(options),
+                                 "content/blog/posts/hello.comments.yml": CONVERSATION,
+                                 "content/comments-moderation.yml": MODERATION, **(files or {})})
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = site(tmp_path_factory.mktemp("comments"))
+    return build_tree(root)
+
+
+def html(built, path=POST):
+    return lxml.html.fromstring((built / path).read_text(encoding="utf-8"))
+
+
+def test_the_post_shows_the_thread_inside_your_turn_above_the_channels(built):
+    page = html(built)
+    section = page.cssselect("section.winwin-turn")[0]
+    comments = section.cssselect("section.winwin-comments")[0]
+    assert comments.cssselect("h3")[0].text_content() == "3 replies"
+    assert comments.cssselect(".winwin-comments__reactions")[0].text_content() == "2 likes, 1 repost on the social web"
+    assert [li.get("id") for li in comments.cssselect(".winwin-comments__list > li")] == ["comment-wp-1", "comment-wm-9"]
+    reply = comments.cssselect("#comment-wp-1 li")[0]
+    assert reply.get("id") == "comment-wp-2" and "in reply to Ana Lima" in reply.text_content()
+    # above the live reply channels
+    order = [e.get("class") for e in section.iter() if e.get("class") in ("winwin-comments", "winwin-turn__channels")]
+    assert order == ["winwin-comments", "winwin-turn__channels"]
+
+
+def test_hidden_and_hostile_content_never_reaches_the_page(built):
+    text = (built / POST).read_text(encoding="utf-8")
+    assert "Cheap pills" not in text and "spam.example" not in text
+    assert "alert(1)" not in text
+    assert 'href="https://ana.example/" rel="nofollow ugc"' in text
+
+
+def test_conversation_and_moderation_files_are_not_published(built):
+    assert not list(built.rglob("*.comments.yml"))
+    assert not (built / "comments-moderation.yml").exists()
+
+
+def test_reply_count_in_the_blog_index_and_on_the_post(built):
+    index = html(built, "blog/index.html")
+    links = [a for a in index.cssselect("a") if a.text_content().strip() == "3 replies"]
+    assert links and links[0].get("href").endswith("2026/01/02/hello/#comments")
+    post = html(built)
+    meta = [a for a in post.cssselect(".md-post__meta a, .md-sidebar a") if a.text_content().strip() == "3 replies"]
+    assert meta and meta[0].get("href") == "#comments"
+
+
+def test_feed_of_latest_comments_is_announced_on_pages_with_comments(built):
+    head = html(built).cssselect('head link[href$="atom-comments.xml"]')
+    assert len(head) == 1 and head[0].get("type") == "application/atom+xml"
+    assert not html(built, "index.html").cssselect('head link[href$="atom-comments.xml"]')
+    feed = feedparser.parse((built / "atom-comments.xml").read_bytes())
+    assert feed.bozo == 0
+    assert [e.link for e in feed.entries] == [
+        "https://test.example.org/blog/2026/01/02/hello/#comment-wm-9",
+        "https://test.example.org/blog/2026/01/02/hello/#comment-wp-2",
+        "https://test.example.org/blog/2026/01/02/hello/#comment-wp-1"]
+    assert feed.entries[0].title == "Cy on Hello"
+    assert "script" not in feed.entries[2].content[0].value
+
+
+def test_a_broken_conversation_stops_the_build_with_every_problem(tmp_path, caplog):
+    broken = "comments:\n  - id: a\n    author: A\n    date: 2099-01-01\n    source: manual\n    body: x\n  - id: b\n"
+    root = site(tmp_path, {"content/blog/posts/hello.comments.yml": broken, "content/comments-moderation.yml": ""})
+    with caplog.at_level(logging.ERROR), pytest.raises(Abort):
+        build_tree(root)
+    message = caplog.text
+    assert "content" in message and "blog/posts/hello.comments.yml: 'comments[a].date': 2099-01-01 is in the future" in message
+    assert "'comments[b].author': is missing" in message and "'comments[b].body': is missing" in message
+
+
+def test_a_missing_parent_is_a_warning_strict_builds_refuse(tmp_path):
+    orphan = "comments:\n  - id: a\n    parent: gone\n    author: A\n    date: 2020-01-01\n    source: manual\n    body: x\n"
+    root = site(tmp_path, {"content/blog/posts/hello.comments.yml": orphan, "content/comments-moderation.yml": ""})
+    built = build_tree(root, strict=False)
+    assert html(built).cssselect("#comment-a")
+    with pytest.raises(SystemExit):
+        build_tree(root, strict=True)
+
+
+def test_a_site_overrides_the_comments_template_from_its_custom_dir(tmp_path):
+    root = site(tmp_path, {"theme/partials/winwin/comments.html": "<p class=mine>{{ winwin_comments.heading }}</p>\n"})
+    built = build_tree(root)
+    assert html(built).cssselect("p.mine")[0].text_content() == "3 replies"
