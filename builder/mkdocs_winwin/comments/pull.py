@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
+import httpx
+
 from ..content.schema import Problem
 from . import isso, webmentions
 from .http import Limits, get_json
@@ -32,7 +34,9 @@ class Pulled:
 def pull_isso(url: str, docs_dir: str | os.PathLike, pages: Mapping[str, str], *, limits: Limits = Limits(),
               now: dt.datetime | None = None, get: Callable[[str], Any] | None = None) -> Pulled:
     now = now or dt.datetime.now(dt.timezone.utc)
-    comments, problems = isso.pull(url, pages, get or partial(get_json, limits=limits), now)
+    # One connection for every page's thread (keep-alive), closed before anything is written.
+    with httpx.Client(timeout=limits.timeout, follow_redirects=True, max_redirects=3) as client:
+        comments, problems = isso.pull(url, pages, get or partial(get_json, limits=limits, client=client), now)
     return Pulled(url, store(docs_dir, comments, now=now), tuple(problems))
 
 
