@@ -11,20 +11,14 @@ from pathlib import Path
 
 import click
 
-from .options import CONFIG_OPTION, _fail
+from .options import CONFIG_OPTION, _fail, load_mkdocs_config
 
 
 def _site_settings(config_file: str):
     """The MkDocs config and our plugin's content layout, without building."""
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import ConfigurationError
-
     from ..plugins.core import site_layout
 
-    try:
-        config = load_config(config_file)
-    except (ConfigurationError, OSError) as exc:
-        _fail(f"{config_file}: {exc}")
+    config = load_mkdocs_config(config_file)
     plugin = config.plugins.get("winwin")
     if plugin is None:
         _fail(f"{config_file}: the 'winwin' plugin is not enabled. Fix: add '- winwin' under 'plugins:'.")
@@ -167,9 +161,13 @@ def new_post(config_file: str, title: str, authors: tuple[str, ...], themes: tup
 
 
 def _add_subcommands() -> None:
+    from .comments import comments
     from .feeds import feeds
+    from .importing import import_
 
+    main.add_command(comments)
     main.add_command(feeds)
+    main.add_command(import_)
 
 
 _add_subcommands()

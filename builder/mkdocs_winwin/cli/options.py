@@ -15,3 +15,14 @@ CONFIG_OPTION = click.option(
 def _fail(message: str) -> None:
     click.secho(message, fg="red", err=True)
     sys.exit(1)
+
+
+def load_mkdocs_config(config_file: str):
+    """The site's MkDocs config, or a clear message and exit 1."""
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import ConfigurationError
+
+    try:
+        return load_config(config_file)
+    except (ConfigurationError, OSError) as exc:
+        _fail(f"{config_file}: {exc}")

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..redirects import alias_problem
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -33,7 +35,7 @@ class Problem:
 class Field:
     """A front-matter key: its kind, whether it is required, and a help text."""
 
-    kind: str  # "str", "date", "bool", "ids", "strs", "url"
+    kind: str  # "str", "date", "bool", "ids", "strs", "url", "paths"
     help: str
     required: bool = False
     # For "ids": which set of valid values (looked up in `choices` by name).
@@ -52,6 +54,8 @@ POST_FIELDS: dict[str, Field] = {
     "comments": Field("bool", "false to turn off the 'Your turn' section"),
     "discussion": Field("url", "an http(s) link to a thread about this post (LinkedIn, Mastodon, Bluesky)"),
     "image": Field("str", "an image for link previews, relative to the docs folder or an http(s) URL"),
+    "aliases": Field("paths", "old addresses of this post inside the site, e.g. [/2011/03/my-post.html]; "
+                     "each gets a redirect page"),
 }
 
 CHAPTER_FIELDS: dict[str, Field] = {
@@ -108,6 +112,13 @@ def _check(kind: str, value: Any) -> str | None:
             return "expected a list of names"
         if kind == "ids" and not value:
             return "the list is empty"
+    elif kind == "paths":
+        if not isinstance(value, list):
+            return "expected a list of paths"
+        for item in value:
+            wrong = alias_problem(item)
+            if wrong:
+                return wrong
     elif kind == "url":
         if not isinstance(value, str) or urlsplit(value).scheme not in ("http", "https"):
             return f"expected an http(s) URL, got {value!r}"
@@ -120,6 +131,7 @@ _EXAMPLES = {
     "ids": "write a list, e.g. [first-id, second-id]",
     "strs": "write a list, e.g. [one, two]",
     "url": "write a full link starting with https://",
+    "paths": "write a list of paths that start with /, e.g. [/2011/03/my-post.html]",
     "int": "write a whole number, e.g. 2",
     "str": "write the text after the colon",
 }

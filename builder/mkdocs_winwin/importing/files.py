@@ -1,4 +1,6 @@
-"""The text of each file an import writes: a post, its comments, .authors.yml entries, an avatar.
+"""The text of each file an import writes: a post, .authors.yml entries, an avatar.
+
+(Comments files are written by the comments feature's own `dump`.)
 
 Pure functions from the model to text; the YAML is deterministic (same input,
 same bytes), which is what makes a second import a no-op.
@@ -18,7 +20,6 @@ import yaml
 MAX_COMMENT_CHARS = 20_000
 MAX_AUTHOR_CHARS = 200
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_COMMENT_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
 
 
 class _Dumper(yaml.SafeDumper):
@@ -75,26 +76,6 @@ def clean_url(url: str) -> str:
     parts = urlsplit((url or "").strip())
     return parts.geturl() if parts.scheme in ("http", "https") and parts.hostname and \
         not _CONTROL.search(url) else ""
-
-
-def comment_entry(id: str, parent: str, author: str, url: str, date: dt.datetime, body: str) -> dict[str, Any]:
-    """One comment in the repository format of the comments feature (never an e-mail or an IP)."""
-    if not _COMMENT_ID.match(id):
-        raise ValueError(f"bad comment id {id!r}")
-    entry: dict[str, Any] = {"id": id}
-    if parent:
-        entry["parent"] = parent
-    entry["author"] = clean_author(author)
-    if clean_url(url):
-        entry["url"] = clean_url(url)
-    entry["date"] = date
-    entry["source"] = "import"
-    entry["body"] = body.rstrip("\n")[:MAX_COMMENT_CHARS] or "(empty)"
-    return entry
-
-
-def comments_file(entries: list[dict[str, Any]]) -> str:
-    return dump({"comments": entries})
 
 
 def author_id(name: str) -> str:

@@ -162,7 +162,11 @@ def tidy(markdown: str) -> str:
 def description(html: str, limit: int = 200) -> str:
     """One line for front matter: the first sentence of the text, at most `limit` characters."""
     soup = BeautifulSoup(sanitize(html), "html.parser")
-    text = " ".join(soup.get_text(" ").split())
+    for skipped in soup.find_all(["h1", "h2", "h3", "h4", "h5", "h6", "pre", "table", "figcaption"]):
+        skipped.decompose()
+    for block in soup.find_all(["p", "li", "div", "br", "blockquote", "dd", "dt"]):
+        block.insert_after(" ")
+    text = " ".join(soup.get_text().split())
     match = re.match(r"(.+?[.!?])(?:\s|$)", text)
     sentence = match.group(1) if match and len(match.group(1)) >= 20 else text
     if len(sentence) > limit:

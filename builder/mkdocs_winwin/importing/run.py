@@ -6,7 +6,6 @@ nothing reaches the docs folder unless the whole import went well.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import posixpath
 import sys
@@ -19,6 +18,10 @@ from urllib.parse import unquote, urlsplit
 import frontmatter
 import yaml
 
+from ..comments.files import dump as dump_conversation
+from ..comments.load import parse_conversation
+from ..comments.merge import merge
+from ..comments.model import Comment, Conversation, comments_file
 from ..errors import ConfigError, ContentError
 from . import files
 from .assemble import slugify
@@ -28,7 +31,7 @@ from .fetch import Fetcher, FetchFailed, any_host
 from .images import Images, image_kind, on_hosts
 from .markdown import description, to_markdown
 from .model import Export, ImportedAuthor, ImportedPost, Problem
-from .redirects import alias_problem
+from ..redirects import alias_problem
 from .report import Report
 from .source import DEFAULT_MAX_MB, open_source
 from .write import Staging
@@ -49,7 +52,7 @@ class Options:
     dry_run: bool = False
     keep_emails: bool = False
     images: bool = True
-    image_hosts: frozenset[str] = frozenset()  # more hosts whose images are the blog's own
+    old_hosts: frozenset[str] = frozenset()  # more hosts of the old blog (--old-host)
     max_mb: int = DEFAULT_MAX_MB
     timeout: float = 10.0
     max_image_bytes: int = 10 * 1024 * 1024
@@ -106,7 +109,7 @@ class _Importer:
         self.report.left_out.extend(export.left_out)
         self.report.problems.extend(export.problems)
         self.images = Images(
-            hosts=export.image_hosts | options.image_hosts, store=self.staging.add, exists=self.staging.exists,
+            hosts=export.image_hosts | options.old_hosts, store=self.staging.add, exists=self.staging.exists,
             fetcher=None if options.dry_run or not options.images else fetcher,
             max_bytes=options.max_image_bytes,
         )
@@ -114,6 +117,7 @@ class _Importer:
         self.authors_yml = self._load_authors()
         self.new_authors: dict[str, dict[str, Any]] = {}
         self.author_ids: dict[str, str] = {}
+        self.now = dt.datetime.now(dt.timezone.utc)
 
     # -- the whole run ----------------------------------------------------------------
 
@@ -270,33 +274,41 @@ class _Importer:
         return meta
 
     def _write_comments(self, post: ImportedPost, rel: str, slug: str, folder: str, placed: list) -> None:
+        """Add the post's comments to its conversation file (the comments feature's format).
+
+        Only comments whose id is not in the file yet are added: a second
+        import adds nothing, and a comment edited or moderated since stays so.
+        """
         if not post.comments:
             return
-        comments_rel = rel[: -len(".md")] + ".comments.yml"
-        existing: list[dict[str, Any]] = []
+        comments_rel = comments_file(rel)
+        current = Conversation(rel)
         old = self.staging.read(comments_rel)
         if old is not None:
-            try:
-                loaded = yaml.safe_load(old.decode("utf-8")) or {}
-                existing = list(loaded.get("comments") or [])
-            except (yaml.YAMLError, UnicodeDecodeError, AttributeError):
-                raise ContentError(comments_rel, "is not a valid comments file, so new comments cannot be added",
-                                   "fix or remove it, then import again; nothing was written") from None
-        known = {c.get("id") for c in existing if isinstance(c, dict)}
+            current, errors = parse_conversation(old.decode("utf-8", "replace"), comments_rel, rel, self.now)
+            errors = [e for e in errors if not e.warning]
+            if errors:
+                raise ContentError(comments_rel, f"has {len(errors)} problem(s), so imported comments cannot be "
+                                   f"added (first: {errors[0]})", "fix the file, then import again; nothing was written")
+        known = set(current.by_id())
         added = []
         for comment in post.comments:
             self.report.comments_kept += 1
             if comment.id in known:
                 continue
-            body = self._markdown(comment.html, post, slug, folder, placed)
+            body = self._markdown(comment.html, post, slug, folder, placed).strip("\n")
             if len(body) > files.MAX_COMMENT_CHARS:
                 self.report.problems.append(Problem(post.title, f"comment {comment.id} is longer than "
                                                     f"{files.MAX_COMMENT_CHARS:,} characters and was cut",
                                                     "nothing to do, or shorten it by hand"))
-            added.append(files.comment_entry(comment.id, comment.parent, comment.author, comment.url,
-                                             comment.date, body))
+                body = body[: files.MAX_COMMENT_CHARS - 1]
+            added.append(Comment(id=comment.id, author=files.clean_author(comment.author),
+                                 date=comment.date.astimezone(dt.timezone.utc), source="import",
+                                 body=(body or "(empty)") + "\n", parent=comment.parent,
+                                 url=files.clean_url(comment.url)))
         if added:
-            self.staging.add(comments_rel, files.comments_file(existing + added).encode("utf-8"))
+            merged, _ = merge(current, added)
+            self.staging.add(comments_rel, dump_conversation(merged).encode("utf-8"))
 
     # -- authors --------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from ..feeds import writer as feeds
 from ..content.loader import Layout, Post, Site, load_site
 from . import theme
 from .material import speed_up
+from .redirects import add_redirects
 from .config import SiteConfig
 
 log = get_plugin_logger("winwin." + __name__.rsplit(".", 1)[-1])
@@ -80,6 +81,8 @@ class SitePlugin(BasePlugin[SiteConfig]):
     @event_priority(-60)
     def on_files(self, files, *, config):
         speed_up(config.plugins)
+        # Old addresses (front matter `aliases:`, e.g. of imported posts) -> redirect pages.
+        add_redirects(files, config)
         if self.site_url and self.site is not None:
             for group in self._groups():
                 for path in self._feed_paths(group[0]):

@@ -40,7 +40,7 @@ def only_loopback(host: str) -> bool:
 @pytest.fixture
 def export_file(tmp_path, old_blog):
     """export_file('wordpress.xml') -> a copy whose {{BASE}} is the loopback blog's address."""
-    base = old_blog.url_for("/").rstrip("/")
+    base = f"http://127.0.0.1:{old_blog.port}"
 
     def make(name: str) -> Path:
         target = tmp_path / "exports" / name

@@ -1,7 +1,7 @@
 """Old permalinks that keep working: validated alias paths and the redirect page for each.
 
-Pure functions: the build (the core plugin's `on_files`) adds one generated
-file per alias with `redirect_html()`. mkdocs-redirects reads its map from
+Pure functions; the build (plugins/redirects.py, from the core plugin's
+`on_files`) adds one generated file per alias with `redirect_html()`. mkdocs-redirects reads its map from
 mkdocs.yml only; an imported post carries its old paths in its own front
 matter (`aliases:`), so they travel with the post and are generated here.
 """
@@ -47,13 +47,14 @@ def alias_file(alias: str) -> str:
     return path
 
 
-def redirect_html(target: str, title: str) -> str:
-    """A page that sends browsers and search engines on to `target` (no script needed)."""
+def redirect_html(target: str, title: str, canonical: str = "") -> str:
+    """A page that sends browsers on to `target` and tells search engines `canonical` (no script needed)."""
     url, name = html.escape(target, quote=True), html.escape(title)
+    canonical = html.escape(canonical or target, quote=True)
     return (
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         f"<title>Moved: {name}</title>\n"
-        f"<link rel=\"canonical\" href=\"{url}\">\n"
+        f"<link rel=\"canonical\" href=\"{canonical}\">\n"
         f"<meta http-equiv=\"refresh\" content=\"0; url={url}\">\n"
         "<meta name=\"robots\" content=\"noindex\">\n</head>\n<body>\n"
         f"<p>This page has moved to <a href=\"{url}\">{name}</a>.</p>\n</body>\n</html>\n"
