@@ -48,7 +48,7 @@ def site_pages(config) -> dict[str, str]:
     files = config.plugins.on_files(get_files(config), config=config)
     base = (urlsplit(config.site_url or "/").path or "/").rstrip("/") + "/"
     # Every page, drafts too: Material's blog marks posts excluded until it builds its own navigation.
-    return {base + f.url.removeprefix("./"): f.src_uri for f in files.documentation_pages()}
+    return {base + f.url.removeprefix("./"): f.src_uri for f in files.documentation_pages(inclusion=lambda _: True)}
 
 
 def _page_arg(config, page: str) -> str:
