@@ -6,6 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from tests.page_types import path_of
 from tests.support import AUTHORS, prompts_config as config, HELLO_POST, BrowserPage, Server, build_tree, small_site
 
 pytestmark = pytest.mark.browser
@@ -80,10 +81,38 @@ def test_section_visible_under_a_post_without_errors_or_foreign_requests(page, s
     assert page.foreign_requests() == []
 
 
-def test_native_share_button_only_where_the_browser_has_it(page, site):
+# The Web Share API, taken away or stubbed before the page's scripts run, so
+# both branches run whatever the test machine's browser offers (headless
+# Chromium on Linux has no navigator.share).
+NO_SHARE = "delete Navigator.prototype.share; delete navigator.share;"
+STUB_SHARE = """
+    window.__shared = [];
+    Object.defineProperty(Navigator.prototype, 'share', {configurable: true, writable: true,
+        value: function (data) { window.__shared.push(data); return Promise.resolve(); }});
+"""
+
+
+def test_native_share_button_is_hidden_where_the_browser_cannot_share(page, site):
+    page.add_init_script(NO_SHARE)
     page.goto(site + POST)
-    has_share = page.evaluate("typeof navigator.share === 'function'")
-    assert page.get_by_role("button", name="Share…").is_visible() is has_share
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("typeof navigator.share") == "undefined"
+    # Present but hidden, while the script did run: the copy button beside it shows.
+    assert page.locator("[data-winwin-share=native]").count() == 1
+    assert page.get_by_role("button", name="Copy link").is_visible()
+    assert not page.get_by_role("button", name="Share…").is_visible()
+    assert page.errors == []
+
+
+def test_native_share_button_shares_the_page_where_the_browser_can(page, site):
+    page.add_init_script(STUB_SHARE)
+    page.goto(site + POST)
+    button = page.get_by_role("button", name="Share…")
+    button.wait_for(state="visible", timeout=5_000)
+    button.click()
+    page.wait_for_function("window.__shared.length > 0", timeout=5_000)
+    assert page.evaluate("window.__shared") == [{"title": "Hello", "text": GIVE_FIRST, "url": CANONICAL}]
+    assert page.errors == []
 
 
 def test_copy_link_puts_the_url_on_the_clipboard(clipboard_page, site):
@@ -133,11 +162,42 @@ def test_mastodon_instance_is_asked_once_and_remembered(page, site):
     assert answers[1][1] == "fosstodon.example"
 
 
+# Every navigation the page starts (link default actions, location.assign,
+# window.open), recorded the moment it starts through the Navigation API.
+RECORD_NAVIGATIONS = """
+    window.__navigations = [];
+    navigation.addEventListener('navigate', e => window.__navigations.push(e.destination.url));
+    const open = window.open;
+    window.open = (...args) => { window.__navigations.push('window.open ' + args[0]); return open(...args); };
+"""
+
+
 def test_mastodon_cancelled_prompt_stays_on_the_page(page, site):
-    page.on("dialog", lambda dialog: dialog.dismiss())
+    dialogs, navigated, popups = [], [], []
+
+    def dismiss(dialog):
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
+    page.on("framenavigated", lambda frame: navigated.append(frame.url))
+    page.on("popup", lambda popup: popups.append(popup.url))
+    page.add_init_script(RECORD_NAVIGATIONS)
+    page.clock.install()  # the page's timers run only when the test says so
     page.goto(site + POST)
+    page.wait_for_load_state("networkidle")
+    navigated.clear()
+    requests_before = len(page.requests)
+
     page.get_by_role("link", name="Mastodon").click()
-    page.wait_for_timeout(300)
+    assert len(dialogs) == 1 and "Mastodon instance" in dialogs[0]
+    # Whatever the click handler queued on a timer runs now, a minute of page time.
+    page.clock.run_for(60_000)
+    # The click handler and its timers have run to the end: anything they
+    # started is recorded by now (the script's own log is written synchronously).
+    assert page.evaluate("window.__navigations") == []
+    assert navigated == [] and popups == []
+    assert page.requests[requests_before:] == []
     assert page.url == site + POST
     assert page.evaluate("localStorage.getItem('winwin.mastodon-instance')") is None
 
@@ -203,9 +263,8 @@ def test_giscus_loads_on_scroll_and_follows_the_palette(page, giscus_site):
     assert page.errors == []
 
 
-def test_shipped_post_has_the_section_and_footer_profiles(page, site_server, shipped_site):
-    post = next(p for p in sorted((shipped_site / "blog").rglob("index.html")) if "/20" in str(p))
-    page.goto(site_server + post.relative_to(shipped_site).parent.as_posix() + "/")
+def test_shipped_post_has_the_section_and_footer_profiles(page, site_server, shipped_page_types):
+    page.goto(site_server + path_of(shipped_page_types, "post"))  # a post, found by its title
     assert page.get_by_role("heading", name="Your turn").is_visible()
     social = page.locator(".md-footer .md-social__link")
     assert social.count() >= 1
