@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
+from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -17,8 +18,13 @@ PNG = bytes.fromhex(
 
 
 @pytest.fixture
-def old_blog(httpserver):
-    """The old blog's host: one image that works, one 404, one that hangs, one that is an HTML page."""
+def old_blog():
+    """The old blog's host: one image that works, one 404, one that hangs, one that is an HTML page.
+
+    Threaded, so the hanging image does not hold up the others.
+    """
+    httpserver = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    httpserver.start()
     httpserver.expect_request("/img/photo.png").respond_with_data(PNG, content_type="image/png")
     httpserver.expect_request("/img/avatar.png").respond_with_data(PNG, content_type="image/png")
     httpserver.expect_request("/img/missing.png").respond_with_data("gone", status=404)
@@ -30,7 +36,9 @@ def old_blog(httpserver):
         return Response(PNG, content_type="image/png")
 
     httpserver.expect_request("/img/slow.png").respond_with_handler(hang)
-    return httpserver
+    yield httpserver
+    httpserver.clear()
+    httpserver.stop()
 
 
 def only_loopback(host: str) -> bool:

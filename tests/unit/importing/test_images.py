@@ -1,0 +1,74 @@
+"""Images of the old blog: fetched when they are real images, listed when not; bounded."""
+
+from __future__ import annotations
+
+import time
+
+from mkdocs_winwin.importing.fetch import Fetcher
+from mkdocs_winwin.importing.images import Images, image_kind, on_hosts
+
+from .conftest import PNG
+
+
+def images(fetcher, stored):
+    return Images(hosts=frozenset({"127.0.0.1"}), store=lambda rel, data: stored.update({rel: data}),
+                  exists=lambda rel: rel in stored, fetcher=fetcher)
+
+
+def test_image_kinds():
+    assert image_kind(PNG) == "png"
+    assert image_kind(b"\xff\xd8\xff\xe0rest") == "jpg"
+    assert image_kind(b"GIF89a...") == "gif"
+    assert image_kind(b"RIFF\0\0\0\0WEBPVP8 ") == "webp"
+    assert image_kind(b"<svg xmlns='http://www.w3.org/2000/svg'/>") == ""
+    assert image_kind(b"<!doctype html>") == ""
+
+
+def test_hosts_match_subdomains_only():
+    hosts = frozenset({"bp.blogspot.com"})
+    assert on_hosts("https://1.bp.blogspot.com/x.png", hosts)
+    assert not on_hosts("https://evilbp.blogspot.com/x.png", hosts)
+    assert not on_hosts("/relative.png", hosts)
+
+
+def test_each_outcome(old_blog):
+    base = f"http://127.0.0.1:{old_blog.port}"
+    stored: dict[str, bytes] = {}
+    with Fetcher(timeout=1.0, allow=lambda h: h == "127.0.0.1") as fetcher:
+        found = images(fetcher, stored)
+        start = time.monotonic()
+        ok = found.resolve(f"{base}/img/photo.png", "my-post", "My post")
+        assert ok and ok.startswith("assets/imported/my-post/photo-") and ok.endswith(".png")
+        assert stored[ok] == PNG
+        assert found.resolve(f"{base}/img/missing.png", "my-post", "My post") is None
+        assert found.resolve(f"{base}/img/slow.png", "my-post", "My post") is None
+        assert found.resolve(f"{base}/img/page.png", "my-post", "My post") is None
+        assert time.monotonic() - start < 2.5, "the hanging image is cut at the timeout"
+        assert found.resolve("https://elsewhere.example/x.png", "my-post", "My post") is None
+    assert found.failed == {
+        f"{base}/img/missing.png": "the server answered HTTP 404",
+        f"{base}/img/slow.png": "no complete answer within 1 s",
+        f"{base}/img/page.png": "not a PNG, JPEG, GIF, WebP or AVIF image (served as text/html)",
+    }
+    # The same URL again: not fetched twice.
+    assert found.resolve(f"{base}/img/photo.png", "other", "Other") == ok
+
+
+def test_size_cap_and_schemes(httpserver):
+    httpserver.expect_request("/big.png").respond_with_data(PNG + b"\0" * 5000, content_type="image/png")
+    base = f"http://127.0.0.1:{httpserver.port}"
+    with Fetcher(timeout=2.0, allow=lambda h: h == "127.0.0.1") as fetcher:
+        found = images(fetcher, {})
+        found.max_bytes = 1000
+        assert found.resolve(f"{base}/big.png", "p", "P") is None
+        assert "larger than" in found.failed[f"{base}/big.png"]
+        found.hosts = frozenset({"127.0.0.1", ""})
+        assert found.resolve("file:///etc/passwd", "p", "P") is None
+
+
+def test_an_image_imported_before_is_not_fetched_again():
+    stored: dict[str, bytes] = {}
+    found = images(None, stored)
+    path = found.local_path("http://127.0.0.1:1/img/photo.png", "p") + ".png"
+    stored[path] = PNG
+    assert found.resolve("http://127.0.0.1:1/img/photo.png", "p", "P") == path
