@@ -1,0 +1,134 @@
+"""The whole import without a build: safe to run again, all-or-nothing, private data kept out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import yaml
+
+import mkdocs_winwin.importing.run as run
+from mkdocs_winwin.importing.run import Options, import_blog
+
+from .conftest import FIXTURES
+
+
+def options(docs: Path, **more) -> Options:
+    more.setdefault("allow_host", lambda host: host == "127.0.0.1")
+    return Options(docs_dir=docs, timeout=1.0, **more)
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def wxr(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_newer_export_adds_only_what_is_new(tmp_path):
+    docs = tmp_path / "docs"
+    base = (FIXTURES / "wordpress.xml").read_text("utf-8").replace("{{BASE}}", "https://old.example")
+    import_blog(str(wxr(tmp_path, "old.xml", base)), options(docs, images=False))
+    # The author edits an imported post; then a newer export has one more post and one more comment.
+    post = docs / "blog/posts/second-post.md"
+    post.write_text(post.read_text("utf-8") + "\nEdited by hand.\n", encoding="utf-8")
+    before = snapshot(docs)
+    newer = base.replace("</channel>", """<item><title>Brand new</title><link>https://old.example/new/</link>
+      <dc:creator>ana</dc:creator><content:encoded><![CDATA[<p>New.</p>]]></content:encoded>
+      <wp:post_id>99</wp:post_id><wp:post_date_gmt>2012-01-01 10:00:00</wp:post_date_gmt>
+      <wp:post_name>brand-new</wp:post_name><wp:status>publish</wp:status><wp:post_type>post</wp:post_type></item>
+      </channel>""").replace("<wp:comment_id>47</wp:comment_id>", "<wp:comment_id>48</wp:comment_id>").replace(
+        "<![CDATA[pingback]]>", "<![CDATA[]]>")
+    report = import_blog(str(wxr(tmp_path, "new.xml", newer)), options(docs, images=False))
+    after = snapshot(docs)
+    assert report.written == ["blog/posts/brand-new.md"]
+    assert report.updated == ["blog/posts/everything-markup.comments.yml"]
+    changed = {k for k in after if before.get(k) != after[k]}
+    assert changed == {"blog/posts/brand-new.md", "blog/posts/everything-markup.comments.yml"}
+    assert "Edited by hand." in post.read_text("utf-8")
+    comments = yaml.safe_load((docs / "blog/posts/everything-markup.comments.yml").read_text("utf-8"))["comments"]
+    assert [c["id"] for c in comments] == ["wp-41", "wp-42", "wp-43", "wp-46", "wp-48"]
+
+
+def test_a_failure_halfway_leaves_the_docs_folder_as_it_was(tmp_path, monkeypatch):
+    docs = tmp_path / "docs"
+    (docs / "blog").mkdir(parents=True)
+    (docs / "blog/.authors.yml").write_text("authors: {}\n", encoding="utf-8")
+    before = snapshot(docs)
+    calls = []
+
+    def failing(html, image=None, link=None):
+        calls.append(html)
+        if len(calls) == 3:
+            raise RuntimeError("disk full")
+        return "text\n"
+
+    monkeypatch.setattr(run, "to_markdown", failing)
+    source = (FIXTURES / "blogger-classic.xml").read_text("utf-8").replace("{{BASE}}", "https://old.example")
+    with pytest.raises(RuntimeError):
+        import_blog(str(wxr(tmp_path, "b.xml", source)), options(docs, images=False))
+    assert snapshot(docs) == before
+    assert not list(tmp_path.glob(".winwin-import-*"))
+
+
+def test_no_commenter_email_or_ip_even_with_keep_emails(tmp_path):
+    docs = tmp_path / "docs"
+    source = (FIXTURES / "wordpress.xml").read_text("utf-8").replace("{{BASE}}", "https://old.example")
+    import_blog(str(wxr(tmp_path, "w.xml", source)), options(docs, images=False, keep_emails=True))
+    text = "".join(p.read_text("utf-8") for p in docs.rglob("*") if p.suffix in (".md", ".yml"))
+    for private in ("ana@example.org", "bruno@example.org", "spam@spam.example", "203.0.113."):
+        assert private not in text
+    # The blog author's own address, asked for with --keep-emails.
+    assert "email: owner@example.org" in (docs / "blog/.authors.yml").read_text("utf-8")
+
+
+def test_authors_are_added_to_an_existing_file_as_written(tmp_path):
+    docs = tmp_path / "docs"
+    (docs / "blog").mkdir(parents=True)
+    mine = "# our authors\nauthors:\n  ann:\n    name: Ann\n    description: Me\n    avatar: ann.png  # keep\n"
+    (docs / "blog/.authors.yml").write_text(mine, encoding="utf-8")
+    source = (FIXTURES / "wordpress.xml").read_text("utf-8").replace("{{BASE}}", "https://old.example")
+    import_blog(str(wxr(tmp_path, "w.xml", source)), options(docs, images=False))
+    text = (docs / "blog/.authors.yml").read_text("utf-8")
+    assert text.startswith(mine)
+    authors = yaml.safe_load(text)["authors"]
+    assert authors["ana-autora"] == {"name": "Ana Autora", "description": "Wrote on Old Coffee Blog",
+                                     "avatar": "../assets/imported/avatars/ana-autora.svg"}
+    assert (docs / "assets/imported/avatars/ana-autora.svg").read_text("utf-8").startswith("<svg")
+
+
+def test_author_option_credits_every_post(tmp_path):
+    docs = tmp_path / "docs"
+    (docs / "blog").mkdir(parents=True)
+    (docs / "blog/.authors.yml").write_text("authors:\n  ann:\n    name: Ann\n", encoding="utf-8")
+    source = (FIXTURES / "feed-rss.xml").read_text("utf-8").replace("{{BASE}}", "https://old.example")
+    report = import_blog(str(wxr(tmp_path, "f.xml", source)), options(docs, images=False, author="ann"))
+    assert report.is_feed
+    assert "authors: [ann]" in (docs / "blog/posts/second-post.md").read_text("utf-8")
+    with pytest.raises(Exception, match="has no author 'bob'"):
+        import_blog(str(wxr(tmp_path, "f.xml", source)), options(tmp_path / "d2", images=False, author="bob"))
+
+
+def test_since_and_dry_run(tmp_path):
+    docs = tmp_path / "docs"
+    source = (FIXTURES / "blogger-takeout.atom").read_text("utf-8")
+    report = import_blog(str(wxr(tmp_path, "t.atom", source)),
+                         options(docs, dry_run=True, since=dt.date(2011, 3, 5)))
+    assert not docs.exists() or snapshot(docs) == {}
+    assert report.skipped_older == 2  # the page of January and the post of 4 March
+    assert "blog/posts/second-post.md" in report.written
+    assert "Nothing was written" in report.render()
+
+
+def test_export_from_a_url(tmp_path, old_blog):
+    old_blog.expect_request("/export.xml").respond_with_data(
+        (FIXTURES / "feed.json").read_text("utf-8").replace("{{BASE}}", "https://old.example"),
+        content_type="application/json")
+    docs = tmp_path / "docs"
+    report = import_blog(f"http://127.0.0.1:{old_blog.port}/export.xml", options(docs, images=False))
+    assert report.kind_label == "JSON Feed" and report.posts == 2
+    assert "The second post, short." in (docs / "blog/posts/second-post.md").read_text("utf-8")
