@@ -140,3 +140,34 @@ def test_a_site_overrides_the_comments_template_from_its_custom_dir(tmp_path):
     root = site(tmp_path, {"theme/partials/winwin/comments.html": "<p class=mine>{{ winwin_comments.heading }}</p>\n"})
     built = build_tree(root)
     assert html(built).cssselect("p.mine")[0].text_content() == "3 replies"
+
+
+def test_winwin_comments_list_and_add(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from mkdocs_winwin.cli.main import main
+
+    root = site(tmp_path)
+    monkeypatch.chdir(root)
+    listed = CliRunner().invoke(main, ["comments", "list"])
+    assert listed.exit_code == 0, listed.output
+    assert listed.output.splitlines() == [
+        "blog/posts/hello.md: 3 shown, 1 hidden; 2 likes, 1 repost on the social web",
+        "  wp-1  2026-01-03T10:00:00Z  Ana Lima (import)",
+        "    wp-2  2026-01-04T10:00:00Z  Bo (email)  in reply to Ana Lima",
+        "  wm-9  2026-01-06T10:00:00Z  Cy (webmention)",
+        "  hidden  spam-1  2026-01-05T10:00:00Z  Buy now (manual): spam",
+    ]
+    added = CliRunner().invoke(main, ["comments", "add", "content/blog/posts/hello.md", "--name", "Dee",
+                                      "--reply-to", "wm-9"], input="Thanks, *tried it*.\n")
+    assert added.exit_code == 0, added.output
+    assert added.output.startswith("blog/posts/hello.comments.yml: added email-")
+    again = CliRunner().invoke(main, ["comments", "add", "blog/posts/hello.md", "--name", "Dee",
+                                      "--reply-to", "wm-9"], input="Thanks, *tried it*.\n")
+    assert "already has this reply" in again.output
+    assert (root / "content/blog/posts/hello.comments.yml").read_text().count("tried it") == 1
+    wrong = CliRunner().invoke(main, ["comments", "add", "blog/posts/hello.md", "--name", "Dee", "--reply-to", "nope"],
+                               input="x")
+    assert wrong.exit_code == 1 and "'--reply-to': 'nope' is not a comment on this page" in wrong.output
+    html = (build_tree(root) / POST).read_text()
+    assert "4 replies" in html and "<em>tried it</em>" in html

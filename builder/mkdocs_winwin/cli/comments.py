@@ -13,19 +13,9 @@ from pathlib import Path
 
 import click
 
-from .options import CONFIG_OPTION, _fail
+from .options import CONFIG_OPTION, _fail, load_mkdocs_config
 
 DEFAULT_MODERATION = "comments-moderation.yml"
-
-
-def _config(config_file: str):
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import ConfigurationError
-
-    try:
-        return load_config(config_file)
-    except (ConfigurationError, OSError) as exc:
-        _fail(f"{config_file}: {exc}")
 
 
 def _moderation(config) -> str:
@@ -78,7 +68,7 @@ def list_(config_file: str, page: str | None) -> None:
     from ..comments.render import reactions_label
     from ..comments.thread import thread, walk
 
-    config = _config(config_file)
+    config = load_mkdocs_config(config_file)
     loaded = read_all(config.docs_dir, moderation=_moderation(config))
     for problem in loaded.problems:
         click.echo(f"{'warning' if problem.warning else 'error'}: {problem}", err=True)
@@ -133,7 +123,7 @@ def pull(config_file: str, isso: str | None, webmentions: str | None, timeout: f
 
     if not isso and not webmentions:
         _fail("Nothing to pull from. Fix: give --isso URL or --webmentions URL (or both).")
-    config = _config(config_file)
+    config = load_mkdocs_config(config_file)
     pages = site_pages(config)
     limits = Limits(timeout=timeout, max_bytes=max_bytes)
     try:
@@ -150,16 +140,16 @@ def pull(config_file: str, isso: str | None, webmentions: str | None, timeout: f
 @click.option("--name", required=True, help="The author's name, as they want it shown.")
 @click.option("--url", default="", help="The author's http(s) page (optional).")
 @click.option("--reply-to", default="", metavar="ID", help="The id of the comment this one answers.")
-@click.option("--file", "body_file", type=click.File("r", encoding="utf-8"),
+@click.option("--file", "body_file", type=click.File("r", encoding="utf-8"), default="-",
               help="The reply's text (Markdown); standard input when left out.")
 def add(config_file: str, page: str, name: str, url: str, reply_to: str, body_file) -> None:
     """Add a reply that came by e-mail (published with its author's consent) to PAGE."""
     from ..comments.add import email_comment
     from ..comments.store import existing, store
 
-    config = _config(config_file)
+    config = load_mkdocs_config(config_file)
     page = _page_arg(config, page)
-    body = (body_file or click.get_text_stream("stdin")).read()
+    body = body_file.read()
     now = dt.datetime.now(dt.timezone.utc)
     conversation, errors = existing(Path(config.docs_dir), page, now)
     if errors:
