@@ -2,6 +2,8 @@
 
 from types import SimpleNamespace
 
+import pytest
+
 from mkdocs_winwin.plugins.material import PostList, speed_up
 
 
@@ -50,3 +52,112 @@ def test_shipped_blog_uses_the_fast_list(shipped_source):
             pass
     posts = config.plugins["material/blog"].blog.posts
     assert isinstance(posts, PostList) and len(posts) >= 6
+
+
+# Posts whose excerpts link every way Material and MkDocs write links: to another
+# post, a chapter, an image, a heading of their own, with a query and fragment,
+# off-site, in raw HTML, and an unresolved one that is left as written.
+LINKY_POST = """\
+---
+title: Post {i}
+date: 2026-01-{day:02d}
+authors: [ann]
+themes: [first]
+description: Post {i}.
+---
+# Post {i}
+
+See [the other](other-{j}.md), [the chapter](../../guide/first.md#first),
+![logo](../../assets/logo.svg), [mine](#details), [q](../../guide/second.md?x=1#second),
+[off site](https://example.org/a), <a href="raw/relative/">raw</a>, [loose](not-a-page/)
+and [home](../../index.md).
+
+<!-- more -->
+
+## Details
+
+More about {i} with a footnote.[^1]
+
+[^1]: The note.
+"""
+
+
+def _linky_site(root):
+    from tests.support import MINIMAL_CONFIG, small_site
+
+    config = MINIMAL_CONFIG.replace("  - blog\n", "  - blog:\n      pagination_per_page: 2\n")
+    files = {"content/assets/logo.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>"}
+    for i in range(7):
+        files[f"content/blog/posts/other-{i}.md"] = LINKY_POST.format(i=i, j=(i + 1) % 7, day=i + 1)
+    return small_site(root, files, config=config)
+
+
+def _site_files(site):
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def test_excerpts_converted_once_build_the_same_site(tmp_path, monkeypatch):
+    """Every listing page (index, its pages 2-4, archive) is byte for byte what Material writes itself."""
+    import yaml
+    from material.plugins.blog import structure
+
+    from mkdocs_winwin.plugins import core, material
+    from tests.support import build_tree
+
+    root = _linky_site(tmp_path / "src")
+    ours = build_tree(root, site_dir=tmp_path / "ours")
+    converted = []
+    real = material.render_excerpts_once
+    monkeypatch.setattr(core, "render_excerpts_once", lambda plugins: converted.append(real(plugins)))
+    build_tree(root, site_dir=tmp_path / "ours-again")
+    assert converted == [8]  # seven linky posts and hello
+
+    monkeypatch.setattr(core, "render_excerpts_once", lambda plugins: 0)
+    monkeypatch.setattr(core, "fast_front_matter", lambda: False)
+    monkeypatch.setattr(structure, "SafeLoader", yaml.SafeLoader)
+    theirs = build_tree(root, site_dir=tmp_path / "theirs")
+
+    mine, vanilla = _site_files(ours), _site_files(theirs)
+    assert sorted(mine) == sorted(vanilla)
+    listing = [p for p in mine if p.startswith("blog/") and "/page/" in p or p == "blog/index.html"]
+    assert len(listing) >= 4
+    # The excerpts are there, with links relative to their listing page.
+    assert b'href="raw/relative/"' in mine["blog/page/2/index.html"]
+    assert b'href="../../../guide/first/#first"' in mine["blog/page/2/index.html"]
+    different = [p for p in mine if mine[p] != vanilla[p] and not p.endswith((".xml", ".xml.gz", ".json"))]
+    assert different == []
+
+
+def test_excerpt_falls_back_when_a_link_cannot_be_marked():
+    from mkdocs_winwin.plugins.material import _CannotMark, _target_of
+
+    assert _target_of("../blog/2026/01/02/hello/") == "blog/2026/01/02/hello/"
+    assert _target_of("..") == ""
+    assert _target_of("../") == "./"
+    with pytest.raises(_CannotMark):
+        _target_of("elsewhere/")
+
+
+def test_excerpt_render_left_alone_without_the_processors():
+    from mkdocs_winwin.plugins.material import render_excerpts_once
+
+    excerpt = SimpleNamespace(md=SimpleNamespace(treeprocessors={}), post=None, file=None)
+    blog = SimpleNamespace(blog=SimpleNamespace(posts=[SimpleNamespace(excerpt=excerpt)]))
+    assert render_excerpts_once({"material/blog": blog, "x": object()}) == 0
+    assert "render" not in vars(excerpt)
+
+
+def test_front_matter_of_posts_parsed_by_libyaml(monkeypatch):
+    import yaml
+    from material.plugins.blog import structure
+
+    from mkdocs_winwin.plugins.material import fast_front_matter
+
+    monkeypatch.setattr(structure, "SafeLoader", yaml.SafeLoader)
+    assert fast_front_matter() is True
+    assert structure.SafeLoader is yaml.CSafeLoader
+    text = "title: Q&A\ndate: 2026-01-02 10:00:00\ntags: [a, b]\ndraft: no\n"
+    assert yaml.load(text, structure.SafeLoader) == yaml.load(text, yaml.SafeLoader)
+    # Something else in its place (upstream changed): left alone.
+    monkeypatch.setattr(structure, "SafeLoader", dict)
+    assert fast_front_matter() is False and structure.SafeLoader is dict

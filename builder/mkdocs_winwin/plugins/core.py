@@ -18,7 +18,7 @@ from ..content import crosslinks
 from ..feeds import writer as feeds
 from ..content.loader import Layout, Post, Site, load_site
 from . import theme
-from .material import speed_up
+from .material import fast_front_matter, render_excerpts_once, speed_up, templates_fixed_per_build
 from .redirects import add_redirects
 from .config import SiteConfig
 
@@ -29,7 +29,8 @@ def site_layout(config, settings: SiteConfig) -> Layout:
     """Where the content lives and what a post must have, from mkdocs.yml."""
     blog = config.plugins.get("material/blog")
     return Layout(guide_dir=settings.guide_dir, blog_dir=blog.config.blog_dir if blog else "blog",
-                  post_required=tuple(settings.post_required))
+                  post_required=tuple(settings.post_required), templates=theme.page_templates(config),
+                  post_url_format=blog.config.post_url_format if blog else Layout.post_url_format)
 
 
 class SitePlugin(BasePlugin[SiteConfig]):
@@ -47,6 +48,7 @@ class SitePlugin(BasePlugin[SiteConfig]):
     def on_config(self, config):
         # The plugin lives across `mkdocs serve` rebuilds: reset per-build state.
         self.layout = site_layout(config, self.config)
+        fast_front_matter()  # before Material's blog parses the posts in its on_files
         theme.install(config)
         self.site: Site | None = None
         self.rendered: dict[str, tuple[str, str]] = {}  # post path -> (absolute url, html)
@@ -94,6 +96,8 @@ class SitePlugin(BasePlugin[SiteConfig]):
     # no file is written yet: fill in the feeds MkDocs will write.
     def on_env(self, env, *, config, files):
         self.env = env
+        render_excerpts_once(config.plugins)
+        templates_fixed_per_build(env)
         for path, data in (self._feed_files() if self.feed_files else {}).items():
             self.feed_files[path].content_bytes = data
         return env

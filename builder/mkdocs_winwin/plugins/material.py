@@ -1,4 +1,11 @@
-"""Constant-time `page in blog.posts` for Material's blog plugin.
+"""Workarounds for Material's blog at scale, each a no-op when upstream changes shape.
+
+- Constant-time `page in blog.posts` (PostList, speed_up).
+- Each post's excerpt converted once, relinked per listing page (render_excerpts_once).
+- Post front matter through libyaml (fast_front_matter).
+- Templates not re-checked on disk within one build (templates_fixed_per_build).
+
+Constant-time `page in blog.posts`:
 
 Material's blog asks `page in self.blog.posts` in two handlers for every page
 it renders. On a list that is a scan calling `Page.__eq__` for each post:
@@ -11,6 +18,14 @@ what it expects, so a change upstream can only lose the speed-up.
 """
 
 from __future__ import annotations
+
+import copy
+import re
+from urllib.parse import urlsplit, urlunsplit
+
+import yaml
+from mkdocs.structure.toc import get_toc
+from mkdocs.utils import get_relative_url
 
 
 class PostList(list):
@@ -38,3 +53,172 @@ def speed_up(plugins) -> int:
             view.posts = PostList(posts)
             wrapped += 1
     return wrapped
+
+
+# -----------------------------------------------------------------------------
+# Each post's excerpt converted once, not once per listing page.
+#
+# Material's blog converts a post's whole Markdown again for every listing page
+# showing its excerpt (`_render_post` -> `Excerpt.render`), because its links
+# are relative to that page: 2000 extra conversions at 1000 posts, a fifth of
+# the build. The links are the only part that depends on the listing page, and
+# only two tree processors write them: MkDocs' `relpath` (links to files) and
+# the blog's `excerpt` (the post's own anchors). So the excerpt is converted
+# once with those two writing a marker holding the target's site URL instead
+# of a relative link, and each listing page gets the template with every
+# marker replaced by `get_relative_url(target, page.url)`: what the two
+# processors would have written. Anything unexpected (the processors missing,
+# a link that does not decode, a post that contains the marker characters)
+# leaves that excerpt on Material's own render.
+
+_OPEN, _CLOSE = "\ue000", "\ue001"  # Unicode private use: never written by Markdown or MkDocs
+_MARKED = re.compile(f"{_OPEN}([^{_CLOSE}]*){_CLOSE}")
+# A directory URL no site has: a link relative to it is "../" + the target's URL.
+_BASE_URL = "winwin-excerpt-base\ue002/"
+
+
+class _CannotMark(Exception):
+    """A link the marker scheme cannot represent exactly: render this excerpt as Material does."""
+
+
+def _target_of(relative: str) -> str:
+    """The site URL whose link from _BASE_URL is `relative` (exact, or _CannotMark)."""
+    if relative == "..":
+        target = ""
+    elif relative.startswith("../"):
+        target = relative[3:] or "./"
+    else:
+        raise _CannotMark(relative)
+    if get_relative_url(target, _BASE_URL) != relative:
+        raise _CannotMark(relative)
+    return target
+
+
+def _mark(relative: str) -> str:
+    """A link written relative to _BASE_URL, as a marker (fragment and query kept as they are)."""
+    _, _, path, query, fragment = urlsplit(relative)
+    return urlunsplit(("", "", _OPEN + _target_of(path) + _CLOSE, query, fragment))
+
+
+class _Base:
+    """Stands in for the listing page while the template is rendered: only its URL is read."""
+
+    url = _BASE_URL
+
+
+class ExcerptOnce:
+    """Replaces one excerpt's `render(page, separator)`: convert once, relink per page."""
+
+    def __init__(self, excerpt, relpath, anchors) -> None:
+        self.excerpt, self.relpath, self.anchors = excerpt, relpath, anchors
+        self.original = type(excerpt).render.__get__(excerpt)
+        self.template: tuple | None = None  # (separator, content, more, toc tokens)
+        self.fallback = False
+
+    def __call__(self, page, separator: str):
+        excerpt = self.excerpt
+        if self.fallback:
+            return self.original(page, separator)
+        if self.template is None or self.template[0] != separator:
+            try:
+                self.template = self._convert(separator)
+            except _CannotMark:
+                self.fallback = True
+                return self.original(page, separator)
+        _, content, more, tokens = self.template
+        excerpt.content = self._relink(content, page.url)
+        if more is not None:
+            excerpt.more = self._relink(more, page.url)
+        excerpt.toc = get_toc(copy.deepcopy(tokens))
+        excerpt.file.url = excerpt.post.url
+
+    @staticmethod
+    def _relink(html: str, url: str) -> str:
+        return _MARKED.sub(lambda m: get_relative_url(m.group(1), url), html)
+
+    def _convert(self, separator: str) -> tuple:
+        excerpt, relpath, anchors = self.excerpt, self.relpath, self.anchors
+        source = excerpt.post.markdown + excerpt.post.title
+        if _OPEN in source or _CLOSE in source:
+            raise _CannotMark("marker characters in the post")
+        to_url, run = relpath.path_to_url, anchors.run
+
+        def path_to_url(url: str) -> str:
+            out = to_url(url)
+            # MkDocs returns the very string it was given when it leaves a
+            # link alone (external, self-anchor, unresolved), a new one when
+            # it made it relative to the page.
+            return url if out is url else _mark(out)
+
+        def run_anchors(root):
+            own = [el for el in root.iter("a") if (el.get("href") or "").startswith("#")]
+            run(root)
+            for el in own:
+                el.set("href", _mark(el.get("href")))
+
+        relpath.path_to_url, anchors.run = path_to_url, run_anchors
+        excerpt.more = None
+        try:
+            self.original(_Base(), separator)
+        finally:
+            del relpath.path_to_url, anchors.run  # back to the class's methods
+        return separator, excerpt.content, excerpt.more, copy.deepcopy(getattr(excerpt.md, "toc_tokens", []))
+
+
+def render_excerpts_once(plugins) -> int:
+    """Give every post excerpt of every Material blog a convert-once render; return how many."""
+    done = 0
+    for plugin in plugins.values():
+        posts = getattr(getattr(plugin, "blog", None), "posts", None)
+        for post in posts if isinstance(posts, list) else ():
+            excerpt = getattr(post, "excerpt", None)
+            md = getattr(excerpt, "md", None)
+            processors = getattr(md, "treeprocessors", None)
+            try:
+                relpath, anchors = processors["relpath"], processors["excerpt"]
+            except (TypeError, KeyError):
+                continue
+            if not (hasattr(relpath, "path_to_url") and hasattr(anchors, "run") and hasattr(anchors, "base")
+                    and hasattr(excerpt, "post") and hasattr(excerpt, "file")
+                    and callable(getattr(type(excerpt), "render", None))):
+                continue
+            if not isinstance(excerpt.__dict__.get("render"), ExcerptOnce):
+                excerpt.render = ExcerptOnce(excerpt, relpath, anchors)
+            done += 1
+    return done
+
+
+# -----------------------------------------------------------------------------
+# Front matter of posts through libyaml.
+#
+# Material's blog parses every post's front matter with PyYAML's pure-Python
+# SafeLoader (a tenth of the build at 1000 posts); the C loader builds the same
+# values with the same constructor, about ten times faster. Only the name the
+# blog module looks up is swapped, and only while it is PyYAML's SafeLoader.
+
+
+def fast_front_matter() -> bool:
+    """Point Material's blog at yaml.CSafeLoader; True when it now uses it."""
+    try:
+        from material.plugins.blog import structure
+    except ImportError:
+        return False
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is None:
+        return False
+    if getattr(structure, "SafeLoader", None) is yaml.SafeLoader:
+        structure.SafeLoader = fast
+    return getattr(structure, "SafeLoader", None) is fast
+
+
+# -----------------------------------------------------------------------------
+# Templates checked for changes once per build, not on every include.
+#
+# Jinja's default `auto_reload` stats a template's file each time it is looked
+# up: 49,000 look-ups (includes and imports) in a 1000-post build. MkDocs makes
+# a new environment for every build, so within one build nothing can change.
+
+
+def templates_fixed_per_build(env) -> None:
+    if getattr(env, "auto_reload", None) is True:
+        env.auto_reload = False
