@@ -20,6 +20,7 @@ attributes or links in Markdown).
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 from collections.abc import Callable
 from urllib.parse import parse_qs, urlsplit
@@ -46,6 +47,8 @@ _EMBED = re.compile(
 )
 _LANGUAGE = re.compile(r"(?:brush:\s*|language-|lang-)([A-Za-z0-9_+#-]+)")
 _SAME_LINK_TWICE = re.compile(r'(<p><a href="[^"]*">[^<]*</a></p>)(?:\s*\1)+')
+_NOT_PROSE = re.compile(r"<(h[1-6]|pre|table|figcaption)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_BLOCK_EDGE = re.compile(r"</?(?:p|div|li|br|blockquote|dd|dt|tr|td|th|ul|ol)\b", re.IGNORECASE)
 _IMAGE_PATH = re.compile(r"\.(?:png|jpe?g|gif|webp|svg|avif|bmp)$", re.IGNORECASE)
 
 
@@ -160,13 +163,14 @@ def tidy(markdown: str) -> str:
 
 
 def description(html: str, limit: int = 200) -> str:
-    """One line for front matter: the first sentence of the text, at most `limit` characters."""
-    soup = BeautifulSoup(sanitize(html), "html.parser")
-    for skipped in soup.find_all(["h1", "h2", "h3", "h4", "h5", "h6", "pre", "table", "figcaption"]):
-        skipped.decompose()
-    for block in soup.find_all(["p", "li", "div", "br", "blockquote", "dd", "dt"]):
-        block.insert_after(" ")
-    text = " ".join(soup.get_text().split())
+    """One line for front matter: the first sentence of the text, at most `limit` characters.
+
+    Headings, code and tables are not prose: left out. No HTML parse here
+    (nh3 strips the tags): this runs once per post.
+    """
+    html = _NOT_PROSE.sub(" ", html or "")
+    html = _BLOCK_EDGE.sub(lambda m: " " + m.group(0), html)
+    text = " ".join(html_lib.unescape(nh3.clean(html, tags=set())).split())
     match = re.match(r"(.+?[.!?])(?:\s|$)", text)
     sentence = match.group(1) if match and len(match.group(1)) >= 20 else text
     if len(sentence) > limit:

@@ -118,6 +118,7 @@ class _Importer:
         self.new_authors: dict[str, dict[str, Any]] = {}
         self.author_ids: dict[str, str] = {}
         self.now = dt.datetime.now(dt.timezone.utc)
+        self.links: dict[str, str] | None = None
 
     # -- the whole run ----------------------------------------------------------------
 
@@ -235,10 +236,7 @@ class _Importer:
         self._write_comments(post, rel, slug, folder, placed)
 
     def _markdown(self, html: str, post: ImportedPost, slug: str, folder: str, placed: list) -> str:
-        links = {}
-        for other, other_rel, _ in placed:
-            if other.old_url and not other.draft:
-                links[unquote(urlsplit(other.old_url).path).rstrip("/")] = other_rel
+        links = self._links(placed)
         hosts = self.images.hosts
 
         def image(src: str) -> str:
@@ -250,6 +248,13 @@ class _Importer:
             return posixpath.relpath(target, folder) if target else href
 
         return to_markdown(html, image=image, link=link)
+
+    def _links(self, placed: list) -> dict[str, str]:
+        """Old path -> new file of every published post, to rewrite links between them (drafts are not built)."""
+        if self.links is None:
+            self.links = {unquote(urlsplit(other.old_url).path).rstrip("/"): other_rel
+                          for other, other_rel, _ in placed if other.old_url and not other.draft}
+        return self.links
 
     def _meta(self, post: ImportedPost, slug: str, aliases: list[str]) -> dict[str, Any]:
         about = description(post.excerpt) if post.excerpt else ""
