@@ -135,8 +135,19 @@ def test_check_lists_problems_and_exits_1(tmp_path):
 
 # --- new post ----------------------------------------------------------------
 
+# The day `new post` dates a post: fixed through SOURCE_DATE_EPOCH, so a test
+# run across midnight (or in any time zone) gets the date it checks.
+POST_DAY = dt.date(2024, 2, 29)
 
-def test_new_post_writes_a_valid_draft_and_prints_its_path(tmp_path):
+
+@pytest.fixture
+def post_day(monkeypatch) -> dt.date:
+    epoch = dt.datetime.combine(POST_DAY, dt.time(12), dt.timezone.utc).timestamp()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(epoch)))
+    return POST_DAY
+
+
+def test_new_post_writes_a_valid_draft_and_prints_its_path(tmp_path, post_day):
     root = small_site(tmp_path)
     config = str(root / "mkdocs.yml")
     result = run("new", "post", "Coffee: the ten-minute kind", "-f", config,
@@ -145,11 +156,11 @@ def test_new_post_writes_a_valid_draft_and_prints_its_path(tmp_path):
     path = Path(result.output.strip())
     assert path.is_file()
     assert path.parent == root / "content" / "blog" / "posts"
-    assert path.name == f"{dt.date.today().isoformat()}-coffee-the-ten-minute-kind.md"
+    assert path.name == f"{post_day.isoformat()}-coffee-the-ten-minute-kind.md"
     post = frontmatter.load(path)
     assert post["title"] == "Coffee: the ten-minute kind"
     assert post["authors"] == ["ann"] and post["themes"] == ["second", "first"]
-    assert post["draft"] is True and post["date"] == dt.date.today()
+    assert post["draft"] is True and post["date"] == post_day
     check = run("check", "-f", config)
     assert check.exit_code == 0, check.output
     assert "warning" not in check.output
@@ -162,7 +173,7 @@ def test_new_post_writes_a_valid_draft_and_prints_its_path(tmp_path):
     assert not any("ten-minute" in p.as_posix() for p in (root / "site").rglob("*"))
 
 
-def test_new_post_refuses_to_overwrite(tmp_path):
+def test_new_post_refuses_to_overwrite(tmp_path, post_day):
     root = small_site(tmp_path)
     args = ["new", "post", "Same title", "-f", str(root / "mkdocs.yml"), "--author", "ann", "--theme", "first"]
     first = run(*args)
@@ -264,12 +275,12 @@ def test_serve_shows_drafts_and_reloads_on_edit(served):
     assert not (root / "site" / "blog" / "2026" / "03").exists()
 
 
-def test_new_post_keeps_an_awkward_title_intact(tmp_path):
+def test_new_post_keeps_an_awkward_title_intact(tmp_path, post_day):
     root = small_site(tmp_path)
     title = 'Café: "quotes", #hashes & a trailing colon:'
     result = run("new", "post", title, "-f", str(root / "mkdocs.yml"), "--author", "ann", "--theme", "first")
     assert result.exit_code == 0, result.output
     path = Path(result.output.strip())
-    assert path.name == f"{dt.date.today().isoformat()}-cafe-quotes-hashes-a-trailing-colon.md"
+    assert path.name == f"{post_day.isoformat()}-cafe-quotes-hashes-a-trailing-colon.md"
     assert frontmatter.load(path)["title"] == title
     assert run("check", "-f", str(root / "mkdocs.yml")).exit_code == 0

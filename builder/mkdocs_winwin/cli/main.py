@@ -7,6 +7,7 @@ Heavy imports (mkdocs, the content model) happen inside the commands, so
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import click
@@ -137,7 +138,10 @@ def new() -> None:
 @click.option("--description", default="", help="One line on why these pointers help.")
 def new_post(config_file: str, title: str, authors: tuple[str, ...], themes: tuple[str, ...],
              description: str) -> None:
-    """Write a new draft pointer post and print its path."""
+    """Write a new draft pointer post and print its path.
+
+    The post is dated today, or on the (UTC) day of SOURCE_DATE_EPOCH when it is set.
+    """
     from ..content.loader import load_site
     from ..content.scaffold import post_file_name, render_post
 
@@ -149,7 +153,8 @@ def new_post(config_file: str, title: str, authors: tuple[str, ...], themes: tup
             for t in themes if t not in site.themes]
     if bad:
         _fail("Cannot create the post: " + "; ".join(bad) + ".")
-    today = dt.date.today()
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    today = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date() if epoch.isdigit() else dt.date.today()
     path = Path(config.docs_dir, layout.posts_dir, post_file_name(title, today))
     if path.exists():
         _fail(f"{path} already exists; not overwriting it. Pick another title or edit that file.")
