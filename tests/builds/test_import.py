@@ -183,3 +183,31 @@ def test_guide_site_gets_themes(tmp_path, export_file):
     post = (root / "content/blog/posts/everything-markup.md").read_text("utf-8")
     assert "themes: [first, second]" in post
     build_tree(root, strict=True)
+
+
+@pytest.mark.parametrize("name", sorted(HAS_COMMENTS))
+def test_imported_comments_show_threaded_in_the_built_page(tmp_path, export_file, name):
+    from tests.support import prompts_config
+
+    root = plain_blog(tmp_path / "site")
+    (root / "mkdocs.yml").write_text(prompts_config(), encoding="utf-8")
+    run_import(root, export_file(name))
+    site = build_tree(root, strict=True)
+    page = lxml_html.fromstring((site / "blog/2011/03/04/everything-markup/index.html").read_bytes())
+    prefix = "wp" if name == "wordpress.xml" else "blogger"
+    top = page.cssselect("ol.winwin-comments__list > li.winwin-comment")
+    assert [li.get("id") for li in top] == [f"comment-{prefix}-41", f"comment-{prefix}-46"]
+    reply = top[0].cssselect(f"ol.winwin-comments__replies > li#comment-{prefix}-42")[0]
+    assert reply.cssselect(f"ol.winwin-comments__replies > li#comment-{prefix}-43")
+    assert "I agree with Ana." in reply.text_content()
+    assert "Buy now" not in page.text_content()
+    text = all_text(root)
+    for private in PRIVATE:
+        assert private not in text, private
+
+
+def test_imported_site_passes_winwin_check(tmp_path, export_file):
+    root = plain_blog(tmp_path / "site")
+    run_import(root, export_file("blogger-classic.xml"))
+    result = CliRunner().invoke(main, ["check", "-f", str(root / "mkdocs.yml")], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
