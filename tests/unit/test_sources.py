@@ -142,7 +142,7 @@ def test_bad_settings_fail_with_the_key_and_fix(tmp_path):
     config = site(tmp_path, [{"url": "http://127.0.0.1:9/rss", "name": "Gamma"}], fetch_max_redirects=9)
     result = run("feeds", "fetch", "-f", str(config))
     assert result.exit_code == 1
-    assert "'fetch_max_redirects' is 9. Fix: make it a whole number from 0 to 5." in result.stderr
+    assert "'fetch_max_redirects' is 9. Fix: make it a whole number from 0 to 5" in result.stderr
     config = site(tmp_path, [{"url": "gopher://x.example/", "name": "Old"}])
     result = run("feeds", "fetch", "-f", str(config))
     assert result.exit_code == 1 and "'url' 'gopher://x.example/' uses the scheme 'gopher:'" in result.stderr
@@ -153,8 +153,10 @@ def test_feeds_fetch_reports_failures_and_exits_by_the_documented_rule(tmp_path)
         server.expect_request("/ok.xml").respond_with_data((FEEDS / "atom.xml").read_bytes())
         server.expect_request("/missing.xml").respond_with_data("no", status=404)
         ok, missing = server.url_for("/ok.xml"), server.url_for("/missing.xml")
+        (tmp_path / "feeds").mkdir()
+        (tmp_path / "feeds" / "rss20.xml").write_bytes((FEEDS / "rss20.xml").read_bytes())
         config = site(tmp_path, [{"url": ok, "name": "Ok"}, {"url": missing, "name": "Missing"},
-                                 {"url": str(FEEDS / "rss20.xml"), "name": "Local"}])
+                                 {"url": "feeds/rss20.xml", "name": "Local"}])
         partial = run("feeds", "fetch", "-f", str(config))
         strict = run("feeds", "fetch", "--strict", "-f", str(config))
         user_agents = {request.headers["User-Agent"] for request, _ in server.log}
@@ -162,12 +164,14 @@ def test_feeds_fetch_reports_failures_and_exits_by_the_documented_rule(tmp_path)
         all_failed = run("feeds", "fetch", "-f", str(config))
     assert partial.exit_code == 0, partial.output
     assert f"FAILED: Missing <{missing}>\n  what happened: 404 Not Found\n  what to do: check the URL" in partial.stdout
-    assert "3 sources: 1 failed, 2 updated; 4 new articles." in partial.stdout
+    # The local file is not fetched: the build reads it straight from the project.
+    assert "2 sources: 1 failed, 1 updated; 2 new articles." in partial.stdout
+    assert "1 local-file sources are read by the build itself, not fetched." in partial.stderr
     assert strict.exit_code == 1
     assert all_failed.exit_code == 1
     assert user_agents == {f"winwin/{version('winwin')} (+https://feeds.example.org/; Feeds test)"}
     with open_store(tmp_path / ".cache" / "winwin") as store:
-        assert len(store.articles()) == 4
+        assert len(store.articles()) == 2
 
 
 def test_build_fetch_fetches_first_and_a_failing_feed_does_not_stop_it(tmp_path):

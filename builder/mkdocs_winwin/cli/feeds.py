@@ -46,24 +46,44 @@ def _reading_list(config_file: str):
 
 
 def run_fetch(config_file: str, strict: bool = False) -> int:
-    """Fetch every source of the site into its store and print the report; returns the exit status."""
+    """Fetch every http(s) source of the site into its store and print the report; returns the exit status.
+
+    Local-file sources are not fetched: the build reads them straight from the project.
+    """
     from tqdm import tqdm
 
-    from ..reading_list.fetch import ConfigProblem, fetch_all, fetch_settings, format_report
+    from ..errors import WinwinError
+    from ..reading_list.fetch import fetch_all, fetch_settings, format_report
     from ..reading_list.store import open_store
 
     config, settings, sources, config_dir = _reading_list(config_file)
     try:
         fetch = fetch_settings(settings, config.site_name, config.site_url)
-    except ConfigProblem as exc:
+    except WinwinError as exc:
         _fail(f"{config_file}, plugin '{PLUGIN_NAME}': {exc}")
+    local = [s for s in sources if s.is_local]
+    sources = [s for s in sources if not s.is_local]
+    if local:
+        click.echo(f"{len(local)} local-file sources are read by the build itself, not fetched.", err=True)
     if not sources:
-        click.echo(f"No sources to fetch. Add feeds under '{PLUGIN_NAME}: sources:' in {config_file}.")
+        click.echo(f"No http(s) sources to fetch. Add feeds under '{PLUGIN_NAME}: sources:' in {config_file}.")
         return 0
-    with open_store(config_dir / settings.cache_dir) as store, \
-            tqdm(total=len(sources), unit="feed", desc="Fetching", file=sys.stderr, disable=None) as bar:
-        results = fetch_all(sources, store, fetch, progress=lambda result: bar.update())
+    try:
+        with open_store(config_dir / settings.cache_dir) as store, \
+                tqdm(total=len(sources), unit="feed", desc="Fetching", file=sys.stderr, disable=None) as bar:
+            results = fetch_all(sources, store, fetch, progress=lambda result: bar.update())
+            lost = store.damage.lost(store) if store.damage else []
+            notes = list(store.notes)
+    except WinwinError as exc:  # the store is locked, or its folder cannot be written
+        _fail(f"The article store: {exc}")
     click.echo(format_report(results))
+    for note in notes:
+        click.secho(f"\nstore: {note}", fg="yellow", err=True)
+    if lost:
+        click.secho(f"{len(lost)} articles of the damaged store are in no feed any more and were not rebuilt "
+                    f"(the damaged copy is kept at {store.damage.moved_to}):", fg="yellow", err=True)
+        for article in lost:
+            click.echo(f"  lost: {article.title} <{article.url}> (source {article.source_id})", err=True)
     failed = [r for r in results if r.failed]
     tried = [r for r in results if r.outcome != "skipped"]
     if failed and (strict or len(failed) == len(tried)):
@@ -98,18 +118,23 @@ def import_(config_file: str, opml_file: str) -> None:
     Feeds already among the site's sources are left out. mkdocs.yml is not
     edited: pasting keeps its comments and layout.
     """
-    from ..reading_list.sources import SourceError, parse_opml, source_id, sources_yaml
+    from ..reading_list.sources import SourceError, parse_opml, remote_only, source_id, sources_yaml
 
     try:
         found = parse_opml(Path(opml_file).read_bytes(), origin=opml_file)
     except SourceError as exc:
         _fail(str(exc))
+    found, dropped = remote_only(found)
     known = set()
     if Path(config_file).exists():
         known = {s.id for s in _reading_list(config_file)[2]}
     new = [item for item in found if source_id(item["url"]) not in known]
     if new:
         click.echo(sources_yaml(new), nl=False)
+    if dropped:
+        click.echo(f"Left out {len(dropped)} entries that are not http(s) feed URLs:", err=True)
+        for url in dropped:
+            click.echo(f"  {url!r}", err=True)
     click.echo(
         f"{len(found)} feeds in {opml_file}, {len(found) - len(new)} already in {config_file}. "
         + (f"Paste the block above under '{PLUGIN_NAME}:' -> 'sources:' in {config_file}." if new else ""),

@@ -1,8 +1,8 @@
 """The `winwin-reading-list` MkDocs plugin: the reading list page, the home page's
 latest picks and the picks feeds.
 
-Thin glue: it reads the article store (after refreshing the local-file sources,
-which needs no network), then reading_list.curation decides, reading_list.picks reads the
+Thin glue: it reads the local-file sources and the article store (read-only:
+a build never writes it), then reading_list.curation decides, reading_list.picks reads the
 curator's file and reading_list.page shapes the page model. Nothing from a
 feed reaches the page as markup: items are rendered by the theme's templates
 with autoescape on, after Markdown has run, so Markdown never sees feed text.
@@ -18,7 +18,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File
 
+from ..content.crosslinks import markdown_text as _md_text
 from ..content.loader import Layout, load_chapters
+from ..errors import WinwinError
 from ..feeds import writer as feeds
 from ..reading_list import curation
 from ..reading_list import page as reading_list
@@ -94,7 +96,10 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
             picks, warnings = load_picks(docs, self.config.picks_file)
         except ValueError as exc:
             raise PluginError(str(exc)) from None
-        articles, more = stored_articles(self.sources, self.config_dir / self.config.cache_dir)
+        try:
+            articles, more = stored_articles(self.sources, self.config_dir / self.config.cache_dir)
+        except WinwinError as exc:  # the store stayed locked by another process
+            raise PluginError(str(exc)) from None
         for warning in warnings + more:
             log.warning(warning)
         rules = curation_rules(self.config, self.sources, picks)
@@ -231,7 +236,3 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
             home_url=page_url, rss_url=base + RSS_PATH, atom_url=base + ATOM_PATH, items=items,
         )
 
-
-def _md_text(text: str) -> str:
-    """Text safe inside a Markdown heading or link label: no markup, no brackets."""
-    return "".join(f"&#{ord(c)};" if c in "<>&[]*_`\\#" else c for c in " ".join(text.split()))

@@ -1,4 +1,4 @@
-"""The reading list's inputs put together: settings to curation rules, picks.yml, stored articles.
+"""The reading list's inputs put together: settings to curation rules, picks.yml, the articles.
 
 Shared by the MkDocs plugin and `winwin feeds list`, so both curate the same way.
 """
@@ -52,17 +52,31 @@ def load_picks(docs_dir: str | Path, picks_file: str) -> tuple[Picks, list[str]]
 
 
 def stored_articles(sources, cache_dir: Path) -> tuple[list, list[str]]:
-    """The stored articles of `sources`, after re-reading the local-file ones; and warnings."""
-    from .fetch import refresh_local
+    """The articles of `sources` and warnings: local files read now, http(s) feeds from the store.
 
-    warnings = []
-    with open_store(cache_dir) as store:
-        for result in refresh_local([s for s in sources if s.is_local], store):
-            where = f"reading list source '{result.source.name}' ({result.source.url})"
-            warnings += [f"{where}: {w}" for w in result.warnings]
-            if result.problem:
-                fix = f" Fix: {result.advice}" if result.advice else ""
-                warnings.append(f"{where}: {result.problem}; its last good articles are kept.{fix}")
-        return store.articles([s.id for s in sources]), warnings
+    Writes nothing: local-file sources are parsed straight from the project
+    (they need no store), and the store is opened read-only, so a build works
+    with a read-only `.cache/`. Raises StoreError when the store stays locked.
+    """
+    from .fetch import local_result
 
-
+    warnings, articles = [], []
+    for source in sources:
+        if not source.is_local:
+            continue
+        result = local_result(source)
+        where = f"reading list source '{source.name}' ({source.url})"
+        warnings += [f"{where}: {w}" for w in result.warnings]
+        if result.problem:
+            fix = f" Fix: {result.advice}" if result.advice else ""
+            warnings.append(f"{where}: {result.problem}; it gives no articles in this build.{fix}")
+        articles += result.articles
+    remote = [s.id for s in sources if not s.is_local]
+    if remote:
+        with open_store(cache_dir, read_only=True) as store:
+            articles += store.articles(remote)
+            warnings += [f"reading list: {note}" for note in store.notes]
+    far_past = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+    articles.sort(key=lambda a: (a.published is None, -(a.published or far_past).timestamp(),
+                                 -a.first_seen.timestamp(), a.source_id, a.guid))
+    return articles, warnings

@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from ..errors import SourceError
+
 PLUGIN_NAME = "winwin-reading-list"
 REMOTE_SCHEMES = ("http", "https")
 
-
-class SourceError(ValueError):
-    """A source declared in mkdocs.yml (or an OPML file) that cannot be used."""
+__all__ = ["PLUGIN_NAME", "Source", "SourceError", "load_sources", "make_source", "parse_opml", "source_id",
+           "sources_yaml", "to_opml"]
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class Source:
     weight: float = 1.0
     max_items: int | None = None
     path: Path | None = None  # the resolved local file; None for an http(s) source
+    project: Path | None = None  # the folder a local file must stay in (mkdocs.yml's)
     timeout: float | None = None  # per-source overrides of the fetch settings
     max_bytes: int | None = None
 
@@ -73,35 +75,38 @@ def make_source(index: int, entry: Mapping[str, object], config_dir: Path) -> So
     where = _where(index, entry.get("name"))
     url = str(entry.get("url") or "").strip()
     if not url:
-        raise SourceError(f"{where}: 'url' is empty. Fix: give an http(s) feed URL or a local file path.")
+        raise SourceError(where, "'url' is empty", "give an http(s) feed URL or a local file path")
     name = str(entry.get("name") or "").strip()
     if not name:
-        raise SourceError(f"{where}: 'name' is empty. Fix: give the name readers see beside its articles.")
+        raise SourceError(where, "'name' is empty", "give the name readers see beside its articles")
     scheme = urlsplit(url).scheme.lower()
-    path = None
+    path = project = None
     if scheme in REMOTE_SCHEMES:
         if not urlsplit(url).hostname:
-            raise SourceError(f"{where}: 'url' {url!r} has no host. Fix: write it as https://host/path.")
+            raise SourceError(where, f"'url' {url!r} has no host", "write it as https://host/path")
     elif scheme == "" or (len(scheme) == 1 and url[1:3] in (":\\", ":/")):  # a Windows drive is a path
-        path = (config_dir / url).resolve()
+        project = Path(config_dir).resolve()
+        path = (project / url).resolve()
+        if not (path == project or project in path.parents):
+            raise SourceError(where, f"'url' {url!r} is outside the project folder (it leads to {path})",
+                              "put the feed file inside the folder of mkdocs.yml, or use its http(s) URL")
     else:
-        raise SourceError(
-            f"{where}: 'url' {url!r} uses the scheme '{scheme}:'. "
-            "Fix: use an http:// or https:// feed URL, or a local file path relative to mkdocs.yml."
-        )
+        raise SourceError(where, f"'url' {url!r} uses the scheme '{scheme}:'",
+                          "use an http:// or https:// feed URL, or a local file path relative to mkdocs.yml")
     weight = entry.get("weight", 1.0)
-    if not isinstance(weight, (int, float)) or weight < 0:
-        raise SourceError(f"{where}: 'weight' must be a number 0 or above, got {weight!r}.")
+    if not isinstance(weight, (int, float)) or isinstance(weight, bool) or weight < 0:
+        raise SourceError(where, f"'weight' must be a number 0 or above, got {weight!r}", "")
     for key in ("max_items", "max_bytes"):
         value = entry.get(key)
-        if value is not None and (not isinstance(value, int) or value < 1):
-            raise SourceError(f"{where}: '{key}' must be a whole number 1 or above, got {value!r}.")
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
+            raise SourceError(where, f"'{key}' must be a whole number 1 or above, got {value!r}", "")
     timeout = entry.get("timeout")
-    if timeout is not None and (not isinstance(timeout, (int, float)) or timeout <= 0):
-        raise SourceError(f"{where}: 'timeout' must be a number of seconds above 0, got {timeout!r}.")
+    if timeout is not None and (not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout <= 0):
+        raise SourceError(where, f"'timeout' must be a number of seconds above 0, got {timeout!r}", "")
     return Source(
         id=source_id(url), url=url, name=name, theme=entry.get("theme") or None, weight=float(weight),
-        max_items=entry.get("max_items"), path=path, timeout=timeout, max_bytes=entry.get("max_bytes"),
+        max_items=entry.get("max_items"), path=path, project=project, timeout=timeout,
+        max_bytes=entry.get("max_bytes"),
     )
 
 
@@ -112,16 +117,26 @@ def load_sources(entries: Iterable[Mapping[str, object]], config_dir: str | Path
     for index, entry in enumerate(entries):
         source = make_source(index, entry, Path(config_dir))
         if source.id in seen:
-            raise SourceError(
-                f"{_where(index, source.name)}: 'url' {source.url!r} is already source #{seen[source.id] + 1}. "
-                "Fix: remove one of the two."
-            )
+            raise SourceError(_where(index, source.name),
+                              f"'url' {source.url!r} is already source #{seen[source.id] + 1}", "remove one of the two")
         seen[source.id] = index
         sources.append(source)
     return sources
 
 
 # --- OPML -------------------------------------------------------------------
+
+def remote_only(items: Iterable[Mapping[str, str]]) -> tuple[list[dict[str, str]], list[str]]:
+    """(the items whose url is http(s) with a host, the urls of the others): an OPML file may name anything."""
+    kept, dropped = [], []
+    for item in items:
+        parts = urlsplit(item["url"])
+        if parts.scheme.lower() in REMOTE_SCHEMES and parts.hostname:
+            kept.append(dict(item))
+        else:
+            dropped.append(item["url"])
+    return kept, dropped
+
 
 def parse_opml(data: bytes, origin: str = "OPML file") -> list[dict[str, str]]:
     """The feeds of an OPML document as `sources:` items (url, name, and theme from its folder).
@@ -132,9 +147,9 @@ def parse_opml(data: bytes, origin: str = "OPML file") -> list[dict[str, str]]:
     try:
         root = ET.fromstring(data)
     except ET.ParseError as exc:
-        raise SourceError(f"{origin}: not well-formed XML ({exc}). Fix: export it again from your feed reader.")
+        raise SourceError(origin, f"not well-formed XML ({exc})", "export it again from your feed reader") from None
     if root.tag != "opml" or root.find("body") is None:
-        raise SourceError(f"{origin}: not an OPML document (no <opml><body>). Fix: export OPML from your feed reader.")
+        raise SourceError(origin, "not an OPML document (no <opml><body>)", "export OPML from your feed reader")
     found: list[dict[str, str]] = []
 
     def walk(node: ET.Element, folder: str | None) -> None:
