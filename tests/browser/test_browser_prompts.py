@@ -250,16 +250,20 @@ def test_giscus_loads_on_scroll_and_follows_the_palette(page, giscus_site):
     page.locator("[data-winwin-giscus]").scroll_into_view_if_needed()
     frame = page.locator("iframe.giscus-frame")
     frame.wait_for(state="attached", timeout=5_000)
-    scheme = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
-    expected = "dark" if scheme == "slate" else "light"
-    assert f"theme={expected}&repo=octo-org/talk" in frame.get_attribute("src")
+    # The first palette (light) until the reader toggles: giscus starts light...
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "default"
+    assert "theme=light&repo=octo-org/talk" in frame.get_attribute("src")
     # Like the real widget, the stand-in hears messages only once it has loaded.
     page.wait_for_function("echoes.includes('ready')", timeout=5_000)
 
-    page.locator("form[data-md-component=palette] label:visible").first.click()
-    flipped = "light" if expected == "dark" else "dark"
-    page.wait_for_function(
-        f"echoes.some(m => m.giscus && m.giscus.setConfig.theme === '{flipped}')", timeout=5_000)
+    # ...and follows the toggle to dark and back.
+    toggle = page.locator("form[data-md-component=palette] label:visible").first
+    for scheme, theme in (("slate", "dark"), ("default", "light")):
+        toggle.click()
+        page.wait_for_function(f"document.body.getAttribute('data-md-color-scheme') === '{scheme}'")
+        page.wait_for_function(
+            f"echoes.some(m => m.giscus && m.giscus.setConfig.theme === '{theme}')", timeout=5_000)
+        page.evaluate("echoes.length = 0")
     assert page.errors == []
 
 
