@@ -60,7 +60,7 @@ def test_a_missing_file_means_no_picks(tmp_path):
 
 @pytest.mark.parametrize("text, expected", [
     ("pins:\n  - url: javascript:alert(1)\n",
-     f"{WHERE}: pins entry 1 (javascript:alert(1)): 'url': expected an http(s) URL, got "
+     f"{WHERE}: pins entry 1 (javascript:alert(1)): 'url': expected an http(s) URL with a host, got "
      "'javascript:alert(1)'. Fix: write a full link starting with https:// (the article's full http(s) link)"),
     ("pins:\n  - note: no url\n",
      f"{WHERE}: pins entry 1: 'url': is missing. Fix: add 'url:' with the article's full http(s) link"),

@@ -30,10 +30,16 @@ def _byline(post: Post, authors: Mapping[str, Author]) -> str:
     return ", ".join(names)
 
 
+def markdown_text(text: str) -> str:
+    """Text safe inside a Markdown heading or link label: no markup, no brackets, no
+    attribute list (`Extra {: onclick="..." }` would become an attribute of the heading)."""
+    return "".join(f"&#{ord(c)};" if c in "<>&[]*_`\\#{}\"'" else c for c in " ".join(text.split()))
+
+
 def community_heading(heading: str = COMMUNITY_HEADING) -> str:
     """The Markdown appended to a chapter: the section's heading, so that it is
     in the table of contents, and the mark its list replaces after rendering."""
-    return f"\n\n## {heading} {{ #{COMMUNITY_ID} }}\n\n{COMMUNITY_MARK}\n"
+    return f"\n\n## {markdown_text(heading)} {{ #{COMMUNITY_ID} }}\n\n{COMMUNITY_MARK}\n"
 
 
 def community_list(

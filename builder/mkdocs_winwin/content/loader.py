@@ -17,7 +17,11 @@ from typing import Any
 import frontmatter
 import yaml
 
-from .schema import CHAPTER_FIELDS, POST_FIELDS, Problem, validate
+from ..prompts.section import EMAIL
+from ..urls import is_http_url, is_safe_link
+from . import yamlfile
+from .schema import (CHAPTER_FIELDS, NAME_MAX, PAGE_FIELDS, POST_FIELDS, TITLE_MAX, Problem, text_problem,
+                     validate, value_problems)
 
 THEME_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -96,6 +100,10 @@ class Layout:
     blog_dir: str = "blog"
     # Keys every post must have besides `date` (the site's setting `post_required`).
     post_required: tuple[str, ...] = ()
+    # Page templates of the theme (`template:` must name one); None: not checked.
+    templates: frozenset[str] | None = None
+    # Material's blog `post_url_format`: which posts would share an address.
+    post_url_format: str = "{date}/{slug}"
 
     @property
     def posts_dir(self) -> str:
@@ -125,44 +133,119 @@ def yaml_position(exc: yaml.YAMLError) -> str:
     return where + what
 
 
+class _FrontMatter(frontmatter.YAMLHandler):
+    """python-frontmatter's YAML handler with impossible dates kept (content.yamlfile)."""
+
+    def load(self, fm: str, **kwargs: Any) -> Any:
+        return yamlfile.load(fm)
+
+
 def _read(docs: Path, rel: str, problems: list[Problem]) -> frontmatter.Post | None:
     try:
-        return frontmatter.load(docs / rel)
+        # utf-8-sig: a byte-order mark before the first '---' is dropped, as MkDocs does.
+        text = (docs / rel).read_text(encoding="utf-8-sig")
+        handler = _FrontMatter()
+        return frontmatter.loads(text, handler=handler if handler.detect(text.strip()) else None)
     except yaml.YAMLError as exc:
         # The front matter text starts with the newline after the first '---',
         # so YAML's line numbers are the file's.
         problems.append(Problem(rel, "", f"the front matter is not valid YAML{yaml_position(exc)}",
                                 "check the lines between the two '---': put a value that contains "
                                 "a colon in quotes (title: \"Ask: then listen\"), and indent list items evenly"))
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(rel, "", f"is not UTF-8 text ({exc.reason} at byte {exc.start})",
+                                "save it as UTF-8 text"))
+    except (OSError, RecursionError) as exc:
         problems.append(Problem(rel, "", f"cannot be read ({exc})", "save it as UTF-8 text"))
     return None
 
 
-def _markdown_files(docs: Path, folder: str) -> list[str]:
-    root = docs / folder
-    if not root.is_dir():
-        return []
-    return sorted(
-        p.relative_to(docs).as_posix() for p in root.rglob("*.md") if p.name != "index.md"
-    )
+def _markdown_files(docs: Path, folder: str, markdown: list[str]) -> list[str]:
+    """The Markdown files under `folder` (docs-relative), index pages aside."""
+    prefix = folder.strip("/") + "/"
+    return [rel for rel in markdown if rel.startswith(prefix) and not rel.endswith("/index.md")
+            and rel != prefix + "index.md"]
+
+
+def _inside(root: str, path: str) -> bool:
+    return os.path.commonpath([root, path]) == root
+
+
+def scan_docs(docs: Path, problems: list[Problem]) -> list[str]:
+    """Every Markdown file of the docs folder (docs-relative, sorted), as MkDocs will find them.
+
+    MkDocs follows symlinks: one leaving the docs folder would publish what it
+    points at, a loop would never end, a dangling one stops the build. Each is
+    reported here (the build stops before MkDocs walks the folder) and not followed.
+    """
+    root = os.path.realpath(docs)
+    found: list[str] = []
+    for folder, dirs, files in os.walk(root):
+        for name in sorted(dirs + files):
+            path = os.path.join(folder, name)
+            if not os.path.islink(path):
+                continue
+            rel = os.path.relpath(path, root).replace(os.sep, "/")
+            target = os.readlink(path)
+            try:
+                real = os.path.realpath(path, strict=True)
+            except OSError as exc:
+                what = "loops back on itself" if "loop" in str(exc).lower() or exc.errno == 40 else "points nowhere"
+                problems.append(Problem(rel, "", f"is a symbolic link to {target!r}, which {what}",
+                                        "delete the link, or point it at a file inside the docs folder"))
+                continue
+            if not _inside(root, real):
+                problems.append(Problem(rel, "", f"is a symbolic link to {target!r}, outside the docs folder",
+                                        "copy what it points at into the docs folder instead of linking to it"))
+            elif os.path.isdir(real) and _inside(real, folder):
+                problems.append(Problem(rel, "", f"is a symbolic link to {target!r}, a folder that contains "
+                                        "the link itself (a loop)", "delete the link"))
+            elif os.path.isdir(real):
+                # A link to another folder inside: MkDocs publishes its files under the link's name.
+                for sub, _, names in os.walk(real):
+                    found += [rel + "/" + os.path.relpath(os.path.join(sub, n), real).replace(os.sep, "/")
+                              for n in names if n.endswith(".md")]
+            elif name.endswith(".md"):
+                found.append(rel)
+        dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(folder, d))]
+        found += [os.path.relpath(os.path.join(folder, n), root).replace(os.sep, "/")
+                  for n in files if n.endswith(".md") and not os.path.islink(os.path.join(folder, n))]
+    return sorted(found)
+
+
+def layout_problems(layout: Layout) -> list[Problem]:
+    """Folders of the layout that would leave the docs folder (`guide_dir: ../..`)."""
+    problems = []
+    for key, value in (("guide_dir", layout.guide_dir), ("blog_dir", layout.blog_dir)):
+        parts = value.replace("\\", "/").split("/")
+        if os.path.isabs(value) or value.startswith(("/", "\\")) or ".." in parts:
+            problems.append(Problem("mkdocs.yml", key, f"{value!r} leaves the docs folder",
+                                    "give a folder inside the docs folder, e.g. guide"))
+    return problems
 
 
 def load_authors(docs: Path, layout: Layout, problems: list[Problem]) -> dict[str, Author]:
     path = docs / layout.authors_file
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         # A blog without named authors needs no file; a post naming one is
         # then reported as an unknown author.
         if "authors" in layout.post_required:
             problems.append(Problem(layout.authors_file, "", "is missing",
                                     "create it with 'authors:' and one entry per author id"))
         return {}
+    if not path.is_file():
+        problems.append(Problem(layout.authors_file, "", "is not a file",
+                                "replace it with a YAML file: 'authors:' and one entry per author id"))
+        return {}
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yamlfile.load(path.read_text(encoding="utf-8-sig")) or {}
     except yaml.YAMLError as exc:
         problems.append(Problem(layout.authors_file, "", f"is not valid YAML{yaml_position(exc)}",
                                 "check that line for a missing colon, quote or indent: each author id "
                                 "indented under 'authors:', its keys indented under the id"))
+        return {}
+    except (OSError, UnicodeDecodeError, RecursionError) as exc:
+        problems.append(Problem(layout.authors_file, "", f"cannot be read ({exc})", "save it as UTF-8 text"))
         return {}
     entries = data.get("authors") if isinstance(data, dict) else None
     if not isinstance(entries, dict):
@@ -181,7 +264,9 @@ def load_authors(docs: Path, layout: Layout, problems: list[Problem]) -> dict[st
                     f"add '{k}:' under '{ident}:' with {AUTHOR_KEYS[k]}")
             for k in missing
         )
-        if missing:
+        wrong = _author_problems(layout.authors_file, str(ident), info)
+        problems.extend(wrong)
+        if missing or wrong:
             continue
         authors[ident] = Author(
             id=ident, name=info["name"], description=info.get("description", ""),
@@ -190,14 +275,47 @@ def load_authors(docs: Path, layout: Layout, problems: list[Problem]) -> dict[st
     return authors
 
 
-def load_chapters(docs: Path, layout: Layout, problems: list[Problem]) -> list[Chapter]:
+def _author_problems(where: str, ident: str, info: dict[str, Any]) -> list[Problem]:
+    """An author's values that a page could not show safely: Material prints them in its templates."""
+    key = f"authors.{ident}"
+    problems = value_problems(where, key, info)
+    if problems:
+        return problems
+    name = info.get("name")
+    if isinstance(name, str) and (wrong := text_problem(name, plain=True, max_length=NAME_MAX)):
+        problems.append(Problem(where, f"{key}.name", wrong, "write the name as plain text"))
+    description = info.get("description")
+    if isinstance(description, str) and (wrong := text_problem(description, max_length=1000)):
+        problems.append(Problem(where, f"{key}.description", wrong, "write one short line"))
+    email = info.get("email")
+    if email is not None and (not isinstance(email, str) or not EMAIL.match(email.strip())):
+        problems.append(Problem(where, f"{key}.email", f"is not one email address: {email!r}",
+                                "write one address, e.g. ann@example.org"))
+    url = info.get("url")
+    if url is not None and not is_http_url(url):
+        problems.append(Problem(where, f"{key}.url", f"is not an http(s) URL with a host: {url!r}",
+                                "write a full link starting with https://, e.g. https://example.org/ann"))
+    avatar = info.get("avatar")
+    if isinstance(avatar, str) and avatar.strip() and not is_safe_link(avatar, images=True):
+        problems.append(Problem(where, f"{key}.avatar", f"is not an image path or an http(s) URL: {avatar!r}",
+                                AUTHOR_KEYS["avatar"]))
+    slug = info.get("slug")
+    if slug is not None and (wrong := validate({"slug": slug}, {}, where)):
+        problems += [Problem(where, f"{key}.slug", p.message, p.fix) for p in wrong]
+    return problems
+
+
+def load_chapters(docs: Path, layout: Layout, problems: list[Problem],
+                  markdown: list[str] | None = None) -> list[Chapter]:
     chapters = []
     seen: dict[str, str] = {}
-    for rel in _markdown_files(docs, layout.guide_dir):
+    if markdown is None:
+        markdown = scan_docs(docs, [])
+    for rel in _markdown_files(docs, layout.guide_dir, markdown):
         doc = _read(docs, rel, problems)
         if doc is None:
             continue
-        found = validate(doc.metadata, CHAPTER_FIELDS, rel)
+        found = validate(doc.metadata, CHAPTER_FIELDS, rel, _template_choices(layout))
         problems.extend(found)
         if any(not p.warning for p in found):
             continue
@@ -241,23 +359,33 @@ def excerpt_text(markdown: str, limit: int = 300) -> str:
     return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
+def _template_choices(layout: Layout) -> dict[str, set[str]]:
+    return {"templates": set(layout.templates)} if layout.templates is not None else {}
+
+
 def load_posts(docs: Path, layout: Layout, choices: dict[str, set[str]],
-               problems: list[Problem]) -> list[Post]:
+               problems: list[Problem], markdown: list[str] | None = None) -> list[Post]:
     """Every post; `themes` is required only when the site has a guide (themes to choose from)."""
     required = frozenset(layout.post_required) | {"date"}
     if choices.get("themes"):
         required |= {"themes"}
+    choices = {**choices, **_template_choices(layout)}
     posts = []
-    for rel in _markdown_files(docs, layout.posts_dir):
+    if markdown is None:
+        markdown = scan_docs(docs, [])
+    for rel in _markdown_files(docs, layout.posts_dir, markdown):
         doc = _read(docs, rel, problems)
         if doc is None:
             continue
         found = validate(doc.metadata, POST_FIELDS, rel, choices, required)
+        meta = doc.metadata
+        title = meta.get("title") or first_heading(doc.content) or Path(rel).stem.replace("-", " ")
+        if not meta.get("title") and (wrong := text_problem(title, plain=True, max_length=TITLE_MAX)):
+            found.append(Problem(rel, "title", f"(from the first heading) {wrong}",
+                                 "write a shorter heading in plain text, or set 'title:'"))
         problems.extend(found)
         if any(not p.warning for p in found):
             continue
-        meta = doc.metadata
-        title = meta.get("title") or first_heading(doc.content) or Path(rel).stem.replace("-", " ")
         posts.append(Post(
             path=rel, title=title, date=as_datetime(meta["date"]),
             authors=tuple(meta.get("authors") or ()), themes=tuple(meta.get("themes") or ()),
@@ -268,12 +396,57 @@ def load_posts(docs: Path, layout: Layout, choices: dict[str, set[str]],
     return posts
 
 
+def load_pages(docs: Path, layout: Layout, problems: list[Problem], markdown: list[str]) -> None:
+    """Every other page's front matter: Material's keys and what Material prints raw."""
+    ours = (layout.guide_dir.strip("/") + "/", layout.posts_dir + "/")
+    for rel in markdown:
+        if rel.startswith(ours) and not rel.endswith("index.md"):
+            continue
+        doc = _read(docs, rel, problems)
+        if doc is not None:
+            problems.extend(validate(doc.metadata, PAGE_FIELDS, rel, _template_choices(layout), typos=False))
+
+
+def post_address(post: Post, url_format: str) -> tuple:
+    """What Material's blog builds a post's address from, under `post_url_format`."""
+    from pymdownx.slugs import slugify  # Material's default post_slugify
+
+    slug = post.meta.get("slug") or slugify(case="lower")(post.title, "-")
+    categories = post.meta.get("categories") or [""]
+    return (
+        slug,
+        post.date.date() if "{date}" in url_format else None,
+        categories[0] if "{categories}" in url_format else None,
+        Path(post.path).stem if "{file}" in url_format else None,
+    )
+
+
+def address_clashes(posts: list[Post], url_format: str) -> list[Problem]:
+    """Posts Material's blog would write to the same address: one of them would be lost."""
+    seen: dict[tuple, Post] = {}
+    problems = []
+    for post in sorted(posts, key=lambda p: p.path):
+        key = post_address(post, url_format)
+        if key in seen:
+            how = "'slug'" if post.meta.get("slug") else "title"
+            problems.append(Problem(post.path, "slug", f"gives the same address as {seen[key].path} "
+                                    f"(same {how} '{key[0]}'), so one of the two posts would be lost",
+                                    "give one of them another 'slug:' or title"))
+        seen.setdefault(key, post)
+    return problems
+
+
 def load_site(docs_dir: str | os.PathLike, layout: Layout = Layout()) -> Site:
-    """Read and validate every chapter, post and author; never stop at the first problem."""
+    """Read and validate every chapter, post, page and author; never stop at the first problem."""
     docs = Path(docs_dir)
-    problems: list[Problem] = []
+    problems: list[Problem] = layout_problems(layout)
+    if problems:
+        return Site((), (), {}, tuple(problems))
+    markdown = scan_docs(docs, problems)
     authors = load_authors(docs, layout, problems)
-    chapters = load_chapters(docs, layout, problems)
+    chapters = load_chapters(docs, layout, problems, markdown)
     choices = {"authors": set(authors), "themes": {c.theme for c in chapters}}
-    posts = load_posts(docs, layout, choices, problems)
+    posts = load_posts(docs, layout, choices, problems, markdown)
+    load_pages(docs, layout, problems, markdown)
+    problems += address_clashes(posts, layout.post_url_format)
     return Site(tuple(chapters), tuple(posts), authors, tuple(problems))

@@ -5,8 +5,9 @@ feed and where its file is written.
 
 Titles and summaries are plain text (a reading-list title can be any text a
 hostile feed sent). Atom says so (type "text"); RSS has no type, and feed
-readers take its title and description as HTML, so there they are escaped
-once more: a reader shows "<b>" as text instead of obeying it.
+readers take its titles and descriptions (the channel's too) as HTML, so
+there they are escaped once more: a reader shows "<b>" as text instead of
+obeying it.
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ def _generator(spec: FeedSpec, self_url: str, content_type: str, text) -> FeedGe
     fg = FeedGenerator()
     fg.id(spec.home_url)
     fg.title(spec.title)
-    fg.description(spec.description)  # also Atom's subtitle
+    fg.description(text(spec.description))  # also Atom's subtitle; HTML in RSS like item summaries
     # feedgen makes the last link RSS's <link>, which must be the home page.
     fg.link(href=self_url, rel="self")
     fg.link(href=spec.home_url, rel="alternate")

@@ -6,7 +6,9 @@ curation). Each key has its docstring; the plain-Python code receives frozen
 settings objects made from these and keeps no defaults of its own.
 """
 
-from mkdocs.config.base import Config
+import re
+
+from mkdocs.config.base import Config, ValidationError
 from mkdocs.config.config_options import Choice, ListOfItems, Optional, SubConfig, Type
 
 from ..content.crosslinks import COMMUNITY_HEADING
@@ -15,8 +17,99 @@ from ..prompts.share import NETWORKS
 POST_KEYS = ("title", "description", "authors")
 
 
-class SiteConfig(Config):
-    guide_dir = Type(str, default="guide")
+class Number(Type):
+    """A number within [minimum, maximum]: MkDocs' config check names the key of a value outside.
+
+    Every count, length and duration of the settings is one, so `-1` or
+    `1000000000` stops at the config with the range, not deep in a build.
+    """
+
+    def __init__(self, kind: type, *, minimum: float, maximum: float, default=None, why: str = ""):
+        super().__init__((int, float) if kind is float else int, default=default)
+        self.minimum, self.maximum, self.why = minimum, maximum, why
+
+    def run_validation(self, value):
+        if isinstance(value, bool):
+            raise ValidationError(f"Expected a number, got {value!r}. Fix: write a number from "
+                                  f"{self.minimum} to {self.maximum}.")
+        value = super().run_validation(value)
+        if not self.minimum <= value <= self.maximum:
+            why = f" ({self.why})" if self.why else ""
+            raise ValidationError(f"{value!r} is out of range{why}. Fix: write a number from "
+                                  f"{self.minimum} to {self.maximum}.")
+        return value
+
+
+class DocsPath(Type):
+    """A path inside the docs folder: relative, no '..', no control characters."""
+
+    def __init__(self, default=None, *, folder: bool = False):
+        super().__init__(str, default=default)
+        self.folder = folder
+
+    def run_validation(self, value):
+        value = super().run_validation(value)
+        parts = value.replace("\\", "/").split("/")
+        if (not value.strip() or value.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", value)
+                or ".." in parts or re.search(r"[\x00-\x1f\x7f]", value)):
+            example = "guide" if self.folder else "reading-list/picks.yml"
+            raise ValidationError(f"{value!r} is not a path inside the docs folder. Fix: give a path "
+                                  f"relative to the docs folder, without '..', e.g. {example}.")
+        return value
+
+
+class PlainText(Type):
+    """One line of text shown on pages: no control characters, at most `maximum` characters."""
+
+    def __init__(self, default=None, *, maximum: int = 1000):
+        super().__init__(str, default=default)
+        self.maximum = maximum
+
+    def run_validation(self, value):
+        value = super().run_validation(value)
+        bad = re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", value)
+        if bad:
+            raise ValidationError(f"contains the control character U+{ord(bad.group()):04X}. "
+                                  "Fix: delete it.")
+        if len(value) > self.maximum:
+            raise ValidationError(f"is {len(value)} characters long. Fix: keep it under {self.maximum}.")
+        return value
+
+
+class HostName(Type):
+    """A host name such as mastodon.social (no scheme, path or spaces)."""
+
+    def run_validation(self, value):
+        value = super().run_validation(value)
+        host = value.strip().removeprefix("https://").removeprefix("http://").strip("/")
+        if not re.fullmatch(r"[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:[0-9]{1,5})?", host):
+            raise ValidationError(f"{value!r} is not a host name. Fix: write the instance's host, "
+                                  "e.g. mastodon.social.")
+        return value
+
+
+MAX_COUNT = 10_000  # items in a list or a feed: more is a mistake, not a wish
+
+
+class Settings(Config):
+    """A plugin's settings; every bad option is reported, where MkDocs' Config stops at the first."""
+
+    def _validate(self):
+        # mkdocs.config.base.Config._validate (MkDocs 1.6) without its `break`.
+        failed, warnings = [], []
+        for key, option in self._schema:
+            try:
+                self[key] = option.validate(self.get(key))
+                warnings.extend((key, w) for w in option.warnings)
+                option.reset_warnings()
+            except ValidationError as exc:
+                failed.append((key, exc))
+        warnings += [(key, f"Unrecognised configuration name: {key}") for key in set(self.keys()) - self._schema_keys]
+        return failed, warnings
+
+
+class SiteConfig(Settings):
+    guide_dir = DocsPath(default="guide", folder=True)
     """Folder of the guide chapters, inside docs_dir. Each chapter's `theme` is a
     theme id. A site without this folder has no guide: posts need no `themes:`."""
 
@@ -26,30 +119,30 @@ class SiteConfig(Config):
     winwin without editing a post (a missing title comes from the first heading,
     as Material does; a missing description from the excerpt)."""
 
-    contribute_page = Optional(Type(str))
+    contribute_page = Optional(DocsPath())
     """Docs-relative page on how to contribute; linked under each chapter's community pointers."""
 
-    community_heading = Type(str, default=COMMUNITY_HEADING)
+    community_heading = PlainText(default=COMMUNITY_HEADING, maximum=200)
     """Heading of the list of posts appended to every guide chapter."""
 
-    feeds_max_items = Type(int, default=50)
+    feeds_max_items = Number(int, minimum=0, maximum=MAX_COUNT, default=50)
     """Newest posts kept in each feed (0 keeps all)."""
 
-    feeds_title = Optional(Type(str))
+    feeds_title = Optional(PlainText(maximum=200))
     """Title of the all-posts feeds; default: the site's `site_name`."""
 
-    feeds_description = Optional(Type(str))
+    feeds_description = Optional(PlainText())
     """Description of the all-posts feeds; default: the site's `site_description`."""
 
 
-class IssoConfig(Config):
+class IssoConfig(Settings):
     url = Optional(Type(str))
     """Base URL of your Isso server, e.g. https://comments.example.org/. The page
     loads Isso's client from `<url>/js/embed.min.js`. `winwin serve --comments`
     sets it to a local Isso for the preview."""
 
 
-class GiscusConfig(Config):
+class GiscusConfig(Settings):
     repo = Optional(Type(str))
     """The GitHub repository holding the discussions, as owner/name."""
 
@@ -66,14 +159,14 @@ class GiscusConfig(Config):
     """How a page finds its discussion: pathname, url, title or og:title."""
 
 
-class PromptsConfig(Config):
-    heading = Type(str, default="Your turn")
+class PromptsConfig(Settings):
+    heading = PlainText(default="Your turn", maximum=200)
     """Heading of the section under each post."""
 
-    prompt = Type(str, default="What pointers would you add? Share one that helped you.")
+    prompt = PlainText(default="What pointers would you add? Share one that helped you.")
     """The question asked when a page's front matter has no `prompt:`."""
 
-    etiquette = Type(str, default="Disagree gently and keep it helpful: give a pointer before you ask for one.")
+    etiquette = PlainText(default="Disagree gently and keep it helpful: give a pointer before you ask for one.")
     """One line of house etiquette shown under the question (from the guide)."""
 
     chapters = Type(bool, default=False)
@@ -95,7 +188,7 @@ class PromptsConfig(Config):
     mastodon, whatsapp, email (mkdocs_winwin.prompts.share.NETWORKS).
     Copy link and the browser's own share button are always added."""
 
-    mastodon_instance = Type(str, default="mastodon.social")
+    mastodon_instance = HostName(str, default="mastodon.social")
     """Mastodon instance for the share link when the reader's script cannot ask
     for theirs (no JavaScript)."""
 
@@ -104,10 +197,10 @@ class PromptsConfig(Config):
     URL); a page's `image:` front matter replaces it. None by default: a page
     without an image gets no og:image rather than someone else's card."""
 
-    twitter_site = Optional(Type(str))
+    twitter_site = Optional(PlainText(maximum=100))
     """The site's X handle for twitter:site, e.g. @winwin (optional)."""
 
-    comments_moderation = Type(str, default="comments-moderation.yml")
+    comments_moderation = DocsPath(default="comments-moderation.yml")
     """The moderation file in the docs folder (`hidden:` entries of page, id and
     reason); it is read, never published. See mkdocs_winwin.comments."""
 
@@ -116,54 +209,54 @@ class PromptsConfig(Config):
     head of every page that has comments (needs `site_url`)."""
 
 
-class SourceConfig(Config):
+class SourceConfig(Settings):
     url = Type(str)
     """http(s) URL of an RSS, Atom or JSON feed, or a local file path (relative to mkdocs.yml)."""
 
-    name = Type(str)
+    name = PlainText(maximum=200)
     """Display name shown beside each article."""
 
     theme = Optional(Type(str))
     """Guide theme id (or any topic) under which this source's articles are grouped."""
 
-    weight = Type(float, default=1.0)
+    weight = Number(float, minimum=0, maximum=100, default=1.0)
     """Ranking multiplier: above 1 favours this source, below 1 holds it back."""
 
-    max_items = Optional(Type(int))
+    max_items = Optional(Number(int, minimum=0, maximum=MAX_COUNT))
     """At most this many of this source's articles on the reading list."""
 
-    timeout = Optional(Type((int, float)))
+    timeout = Optional(Number(float, minimum=0.1, maximum=600))
     """Seconds to wait for this source (overrides `fetch_timeout`), for a feed that is always slow."""
 
-    max_bytes = Optional(Type(int))
+    max_bytes = Optional(Number(int, minimum=1024, maximum=1024 ** 3))
     """Largest body accepted from this source (overrides `fetch_max_bytes`)."""
 
 
-class ReadingListConfig(Config):
+class ReadingListConfig(Settings):
     sources = ListOfItems(SubConfig(SourceConfig), default=[])
     """The feeds worth following."""
 
     cache_dir = Type(str, default=".cache/winwin")
     """Where the article store lives, relative to mkdocs.yml."""
 
-    page = Type(str, default="reading-list/index.md")
+    page = DocsPath(default="reading-list/index.md")
     """Docs-relative page the reading list is rendered into."""
 
-    picks_file = Type(str, default="reading-list/picks.yml")
+    picks_file = DocsPath(default="reading-list/picks.yml")
     """Docs-relative curation file: pins, hides and manual picks."""
 
     # --- fetching (reading_list.fetch; `winwin feeds fetch`) --------------------
 
-    fetch_timeout = Type((int, float), default=10)
+    fetch_timeout = Number(float, minimum=0.1, maximum=600, default=10)
     """Seconds a source may take: to connect, for each read, and for the whole download."""
 
-    fetch_max_bytes = Type(int, default=10 * 1024 * 1024)
+    fetch_max_bytes = Number(int, minimum=1024, maximum=1024 ** 3, default=10 * 1024 * 1024)
     """Largest feed accepted, counted on the wire and again after gzip decompression (10 MB)."""
 
-    fetch_max_redirects = Type(int, default=5)
+    fetch_max_redirects = Number(int, minimum=0, maximum=20, default=5)
     """Redirects followed per request before giving up."""
 
-    fetch_concurrency = Type(int, default=32)
+    fetch_concurrency = Number(int, minimum=1, maximum=256, default=32)
     """Sources fetched at the same time. Above the number of slow feeds, one slow feed never delays others."""
 
     fetch_user_agent = Optional(Type(str))
@@ -178,26 +271,26 @@ class ReadingListConfig(Config):
     exclude_keywords = ListOfItems(Type(str), default=[])
     """Drop articles whose title or summary names one of these whole words (any case)."""
 
-    max_age_days = Type(int, default=0)
+    max_age_days = Number(int, minimum=0, maximum=36_500, default=0, why="100 years at most")
     """Drop articles published more than this many days before the build (0: no limit)."""
 
-    per_source_max = Type(int, default=10)
+    per_source_max = Number(int, minimum=0, maximum=MAX_COUNT, default=10)
     """At most this many articles of one source (a source's `max_items` overrides it; 0: no cap)."""
 
-    max_items = Type(int, default=50)
+    max_items = Number(int, minimum=0, maximum=MAX_COUNT, default=50)
     """At most this many articles on the reading list and in its feed, pins aside (0: no cap)."""
 
-    half_life_days = Type(float, default=30.0)
+    half_life_days = Number(float, minimum=0, maximum=36_500, default=30.0)
     """Recency in the score: an article this many days old counts half a new one (0: ignore age)."""
 
-    keyword_weight = Type(float, default=0.5)
+    keyword_weight = Number(float, minimum=0, maximum=100, default=0.5)
     """Score added for each distinct include keyword an article names."""
 
     group_by = Choice(("theme", "source"), default="theme")
     """Group the reading list by guide theme (a source's or pin's `theme`) or by source name."""
 
-    summary_length = Type(int, default=300)
+    summary_length = Number(int, minimum=0, maximum=MAX_COUNT, default=300)
     """Summaries are cut at a word boundary to at most this many characters, with an ellipsis."""
 
-    home_picks = Type(int, default=3)
+    home_picks = Number(int, minimum=0, maximum=100, default=3)
     """How many of the newest picks the home page shows at `<!-- winwin:latest-picks -->`."""

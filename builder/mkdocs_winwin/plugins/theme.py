@@ -9,6 +9,7 @@ the page is rendered, so a site that overrides `main.html` keeps them.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import jinja2
@@ -38,6 +39,15 @@ def install(config) -> None:
             script = ExtraScriptValue(path)
             script.defer = True
             config.extra_javascript.append(script)
+
+
+def page_templates(config) -> frozenset[str]:
+    """The names a page's `template:` may give: the .html files at the top of every theme folder."""
+    names = set()
+    for folder in [*config.theme.dirs, THEME_DIR]:
+        if os.path.isdir(folder):
+            names.update(n for n in os.listdir(folder) if n.endswith(".html"))
+    return frozenset(names)
 
 
 def render(env: jinja2.Environment, template: str, context) -> str:

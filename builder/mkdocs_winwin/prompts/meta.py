@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
+
+from ..urls import is_http_url
 
 
 @dataclass(frozen=True)
@@ -21,7 +23,8 @@ class MetaTag:
 
 
 def is_absolute(url: str) -> bool:
-    return urlsplit(url).scheme in ("http", "https")
+    """An http(s) URL with a host (mkdocs_winwin.urls.is_http_url)."""
+    return is_http_url(url)
 
 
 def resolve(path_or_url: str, *, site_url: str, page_url: str) -> str:

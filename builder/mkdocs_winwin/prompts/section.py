@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from ..urls import is_http_url
+
 CONFIG_KEY = "plugins.winwin-prompts"
 
 GISCUS_KEYS = ("repo", "repo_id", "category", "category_id")
@@ -107,8 +109,7 @@ class YourTurn:
 def _http_url(key: str, value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ChannelConfigError(key, "is empty", "give the full address, e.g. https://comments.example.org/")
-    parts = urlsplit(value.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if not is_http_url(value.strip()):
         raise ChannelConfigError(
             key, f"must be an http(s) URL, got {value!r}",
             "give the full address, e.g. https://comments.example.org/",

@@ -11,8 +11,7 @@ import difflib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from urllib.parse import urlsplit
-
+from ..urls import hostname, is_http_url
 from .curation import Decision
 from .picks import Pick, Picks
 
@@ -62,14 +61,6 @@ def plain_summary(text: str, limit: int) -> str:
     return re.sub(r"[\s,;:.\-–—]+$", "", head) + ELLIPSIS
 
 
-def is_web_url(url: str) -> bool:
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return False
-    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
-
-
 def build(
     decisions: Iterable[Decision],
     picks: Picks,
@@ -97,7 +88,7 @@ def build(
             continue
         pick = pinned.get(d.canonical_url)
         a = d.article
-        if not is_web_url(a.url):
+        if not is_http_url(a.url):
             warnings.append(f"reading list: dropped '{a.title}' from {a.source_name}: its link "
                             f"{a.url!r} is not http(s)")
             continue
@@ -128,7 +119,7 @@ def build(
 
 
 def _from_pick(pick: Pick, summary_length: int, by_source: bool) -> Item:
-    source = pick.source or (urlsplit(pick.url).hostname or "").removeprefix("www.")
+    source = pick.source or hostname(pick.url)
     # A pin without a date sorts as the oldest: it still shows, but never as "newest".
     when = pick.date or dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
     return Item(

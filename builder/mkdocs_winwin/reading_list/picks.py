@@ -25,13 +25,14 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import yaml
 
+from ..content import yamlfile
 from ..content.loader import as_datetime
+from ..content.schema import Field, Problem, validate, value_problems
+from ..urls import is_http_url
 from .curation import canonical_url
-from ..content.schema import Field, Problem, validate
 
 _COMMON = {
     "url": Field("url", "the article's full http(s) link", required=True),
@@ -116,7 +117,7 @@ def parse_picks(text: str, where: str) -> tuple[Picks, list[Problem]]:
     """Read picks.yml's text; `where` names the file in messages. Returns what is valid and every problem."""
     problems: list[Problem] = []
     try:
-        data = yaml.safe_load(text)
+        data = yamlfile.load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -153,12 +154,15 @@ def parse_picks(text: str, where: str) -> tuple[Picks, list[Problem]]:
                                 "write each URL or pattern on its own line starting with '- '"))
         raw_hide = []
     for i, item in enumerate(raw_hide, 1):
-        if not isinstance(item, str) or not item.strip():
+        wrong = value_problems(f"{where}: hide entry {i}", "", item)
+        if wrong:
+            problems += wrong
+        elif not isinstance(item, str) or not item.strip():
             problems.append(Problem(f"{where}: hide entry {i}", "", f"expected a URL or a pattern, got {item!r}",
                                     "write a full link, or a pattern such as https://example.org/sponsored/*"))
         elif _is_pattern(item):
             patterns.append(item.strip())
-        elif urlsplit(item.strip()).scheme not in ("http", "https"):
+        elif not is_http_url(item.strip()):
             problems.append(Problem(f"{where}: hide entry {i}", "", f"'{item}' is not an http(s) URL or a pattern",
                                     "write a full link starting with https://, or use * as a wildcard"))
         else:
@@ -187,9 +191,12 @@ def _check_conflicts(entries: dict[str, list[tuple[int, Pick]]], hidden: set[str
 def read_picks(path: str | Path, where: str) -> tuple[Picks, list[Problem]]:
     """Read picks.yml from disk; a missing file means no picks and is not a problem."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8-sig")  # a byte-order mark is no problem
     except FileNotFoundError:
         return Picks(), []
     except (OSError, UnicodeDecodeError) as exc:
         return Picks(), [Problem(where, "", f"cannot be read ({exc})", "save it as UTF-8 text")]
-    return parse_picks(text, where)
+    try:
+        return parse_picks(text, where)
+    except RecursionError:
+        return Picks(), [Problem(where, "", "is nested too deeply to read", "write a flat list of entries")]

@@ -1,0 +1,41 @@
+"""YAML as winwin reads content files: safe, and an impossible date is a value, not a crash.
+
+PyYAML's SafeLoader turns `2026-02-30`, a 13th month or `25:00:00` into a
+ValueError from deep inside its constructor, with no file, key or line. Here
+such a scalar loads as an `ImpossibleDate` (a str carrying the reason), so the
+schema can name the file, the key and the fix like any other bad value.
+MkDocs and Material read the same files with the plain SafeLoader: the
+validation refuses every ImpossibleDate before they do.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+
+class ImpossibleDate(str):
+    """A scalar YAML reads as a timestamp that no calendar has, e.g. 2026-02-30."""
+
+    reason: str = ""
+
+
+class ContentLoader(yaml.SafeLoader):
+    """SafeLoader with impossible dates kept as ImpossibleDate."""
+
+    def construct_yaml_timestamp(self, node):
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError) as exc:
+            value = ImpossibleDate(node.value)
+            value.reason = str(exc)
+            return value
+
+
+ContentLoader.add_constructor("tag:yaml.org,2002:timestamp", ContentLoader.construct_yaml_timestamp)
+
+
+def load(text: str) -> Any:
+    """YAML text to Python, impossible dates kept (see ImpossibleDate); raises yaml.YAMLError."""
+    return yaml.load(text, Loader=ContentLoader)  # noqa: S506 - a SafeLoader subclass
