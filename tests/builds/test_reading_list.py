@@ -327,5 +327,8 @@ def test_source_date_epoch_fixes_now_so_rebuilds_match(tmp_path, monkeypatch):
     root = reading_site(tmp_path, picks=None, config=config)
     first = (build_tree(root, strict=True) / "reading-list" / "index.html").read_text()
     dates = lxml.html.fromstring(first).xpath("//li[contains(@class, 'winwin-reading-list__item')]//time/@datetime")
-    assert dates and min(dates) >= "2026-10-21"
+    # Exactly the sample articles of the 30 days before 2026-11-20: 2026-10-26
+    # is in only because "now" is the epoch (any clock from 2026-11-25 on drops
+    # it), 2026-10-19 is out because the limit holds.
+    assert sorted(dates) == ["2026-10-26", "2026-11-02", "2026-11-02", "2026-11-09", "2026-11-16"]
     assert (build_tree(root, strict=True) / "reading-list" / "index.html").read_text() == first
