@@ -116,8 +116,8 @@ class _GuardedBackend(httpcore.SyncBackend):
         addresses = _addresses(host, port)
         for ip in addresses:
             if not _public(ip) and (ip, port) not in _limits.private_ok:
-                raise httpcore.ConnectError(
-                    f"refused: {host} is the non-public address {ip}, and the source does not live there")
+                shown = host if host == ip else f"{host} = {ip}"
+                raise httpcore.ConnectError(f"refused: {shown}, port {port}")
         if not addresses:  # let the socket layer say why the name does not resolve
             return _DeadlineStream(super().connect_tcp(host, port, _left(timeout), local_address, socket_options))
         # Connect to the addresses just checked, not to a second DNS answer.
@@ -180,7 +180,8 @@ def download(http: httpx.Client, url: str, previous: SourceState | None, setting
     except httpx.HTTPError as exc:
         overdue = _limits.received and time.monotonic() >= _limits.deadline
         if isinstance(exc, httpx.ConnectError) and "refused: " in str(exc):
-            raise failure(url, f"redirected to a non-public address ({str(exc).split('refused: ', 1)[1]})",
+            raise failure(url, "redirected to a non-public address other than the source's own "
+                               f"({str(exc).split('refused: ', 1)[1]})",
                           "nothing to do: winwin only follows a feed to public addresses, or to the source's own "
                           "host; if the feed really moved there, put its URL in mkdocs.yml") from exc
         raise network_problem(exc, url, timeout, overdue) from exc
