@@ -12,27 +12,57 @@ Use it as a context manager; the process is stopped on exit, also on errors::
 
     with IssoServer(Path(".cache/winwin/isso"), site_origin="http://127.0.0.1:8000") as isso:
         print(isso.url)  # http://127.0.0.1:PORT/, for the prompts plugin's isso.url
+
+Isso stops with us, however we stop. Inside the `with` block SIGTERM and
+SIGHUP act as Ctrl-C does (KeyboardInterrupt: the preview shuts down and the
+context manager's exit stops Isso); the previous handlers come back on exit.
+Should we be killed outright (SIGKILL), Linux sends Isso SIGTERM itself
+(PR_SET_PDEATHSIG), so no Isso is left listening either way.
 """
 
 from __future__ import annotations
 
+import ctypes
 import importlib.util
 import secrets
+import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from ..errors import WinwinError
+
 START_TIMEOUT = 20.0
 """Seconds to wait for Isso to answer before giving up."""
 
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+"""Signals that stop `winwin serve --comments` as Ctrl-C does (SIGINT is Python's KeyboardInterrupt already)."""
+_PR_SET_PDEATHSIG = 1
 
-class IssoError(RuntimeError):
+
+def _die_with_parent() -> None:
+    """In the child, before exec: Linux sends it SIGTERM when the process that started it dies."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the signal handlers below still cover TERM and HUP
+        pass
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt(f"stopped by {signal.Signals(signum).name}")
+
+
+class IssoError(WinwinError):
     """Isso is missing, misconfigured or did not start; the message says how to fix it."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("", message)
 
 
 def free_port() -> int:
@@ -117,6 +147,7 @@ class IssoServer:
                 [sys.executable, "-c", "from isso import main; main()",
                  "-c", str(self.config_file.resolve()), "run"],
                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
             )
         finally:
             log.close()
@@ -157,7 +188,26 @@ class IssoServer:
             self.process.wait(timeout=5)
 
     def __enter__(self) -> "IssoServer":
-        return self.start()
+        self._previous = {}
+        if threading.current_thread() is threading.main_thread():  # Python allows handlers only there
+            for signum in STOP_SIGNALS:
+                self._previous[signum] = signal.signal(signum, _interrupt)
+        try:
+            return self.start()
+        except BaseException:  # also a signal while Isso starts: __exit__ would not run
+            try:
+                self.stop()
+            finally:
+                self._restore()
+            raise
 
     def __exit__(self, *exc) -> None:
-        self.stop()
+        try:
+            self.stop()
+        finally:
+            self._restore()
+
+    def _restore(self) -> None:
+        for signum, handler in self._previous.items():
+            signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
+        self._previous = {}
