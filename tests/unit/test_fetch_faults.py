@@ -84,13 +84,13 @@ def _drip(request):
 
 def _closed_port() -> int:
     with socket.socket() as sock:  # bound then closed: nothing listens there
-        sock.bind(("127.0.0.2", 0))
+        sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
 # case id -> (how the faulty URL answers the second time, outcome, text in the report).
 # The answer is made from `f`: f.other is a second server on 127.0.0.2 (another
-# host on loopback), f.bomb the gzip bomb's bytes.
+# non-public host, which a redirect may not lead to), f.bomb the gzip bomb's bytes.
 CASES = {
     "timeout": (lambda f: _hang, "failed", f"no answer within {TIMEOUT:g} s"),
     "slow-drip": (lambda f: _drip, "failed", f"the download took longer than {TIMEOUT:g} s"),
@@ -104,13 +104,12 @@ CASES = {
             "%a, %d %b %Y %H:%M:%S GMT")}), "failed", "503 Service Unavailable"),
     "redirect-loop": (lambda f: Response("", status=302, headers={"Location": "/loop-b"}),
                       "failed", "a redirect loop"),
-    "redirect-to-other-host": (lambda f: Response("", status=302, headers={"Location": f.other.url_for("/elsewhere")}),
-                               "updated", "to another host: http://127.0.0.2"),
+    "redirect-to-another-private-host": (
+        lambda f: Response("", status=302, headers={"Location": f.other.url_for("/elsewhere")}),
+        "failed", "redirected to a non-public address other than the source's own (127.0.0.2, port"),
     "redirect-with-endless-body": (lambda f: Response(
-        _stalling(b"x" * 1024, 0.05), status=302, direct_passthrough=True,
-        headers={"Location": f.other.url_for("/elsewhere")}), "updated", "to another host: http://127.0.0.2"),
-    "redirect-to-dead-host": (lambda f: Response("", status=302, headers={
-        "Location": f"http://127.0.0.2:{_closed_port()}/feed"}), "failed", "could not connect at http://127.0.0.2:"),
+        _stalling(b"x" * 1024, 0.05), status=301, direct_passthrough=True, headers={"Location": "/moved"}),
+        "updated", "moved permanently to http://127.0.0.1:"),
     "html-page": (lambda f: Response(
         '<!doctype html><html><head><title>Blog</title><link rel="alternate" type="application/rss+xml" '
         'href="/the-real-feed.xml"></head><body><p>Hello</p></body></html>', content_type="text/html"),
@@ -181,6 +180,7 @@ def test_fault(case, servers, tmp_path, request):
     main.expect_request("/faulty").respond_with_handler(faulty)
     main.expect_request("/loop-b").respond_with_response(Response("", status=302, headers={"Location": "/faulty"}))
     main.expect_request("/healthy").respond_with_handler(healthy_feed)
+    main.expect_request("/moved").respond_with_data(rss(item("moved-1")), content_type="application/xml")
     other.expect_request("/elsewhere").respond_with_data(rss(item("moved-1")), content_type="application/xml")
     faulty_source = Source(id=source_id(main.url_for("/faulty")), url=main.url_for("/faulty"), name="Faulty")
     healthy = Source(id=source_id(main.url_for("/healthy")), url=main.url_for("/healthy"), name="Healthy")
@@ -206,6 +206,15 @@ def test_fault(case, servers, tmp_path, request):
     if outcome == "failed":
         assert "what happened:" in block and "what to do:" in block
         assert state.error and state.last_ok  # the failure is recorded, the last success too
+    assert other.log == []  # the other private host is never contacted
+
+
+def test_a_server_that_is_gone_is_reported_with_its_address(tmp_path):
+    url = f"http://127.0.0.1:{_closed_port()}/feed"
+    with open_store(tmp_path) as store:
+        [result] = fetch_all([Source(id=source_id(url), url=url, name="Gone")], store, SETTINGS)
+    assert result.outcome == "failed" and result.problem.startswith("could not connect")
+    assert f"Gone <{url}>" in format_report([result])
 
 
 def test_gone_and_retry_after_sources_are_skipped_without_a_request(servers, tmp_path):
