@@ -22,6 +22,8 @@ def test_membership_is_by_identity_and_follows_appends():
     posts = PostList([a, b])
     assert a in posts and b in posts
     assert c not in posts
+    # An equal page that is another object is not a member: a plain list would say it is.
+    assert Page("a") == a and Page("a") in [a, b] and Page("a") not in posts
     posts.append(c)
     assert c in posts
     assert list(posts) == [a, b, c]
