@@ -250,3 +250,16 @@ AUTHORS = {
             avatar: "{PIXEL}"
     """,
 }
+
+
+def winwin_serve_comments(root: Path, port: int):
+    """`winwin serve --comments -p PORT` started in `root` as a child process (stdout and stderr as text)."""
+    import os
+    import subprocess
+    import sys
+
+    return subprocess.Popen(
+        [str(Path(sys.executable).parent / "winwin"), "serve", "--comments", "-p", str(port)],
+        cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )

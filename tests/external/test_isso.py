@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -13,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from mkdocs_winwin.prompts.isso import IssoError, IssoServer, config_text, free_port, origin
-from tests.support import AUTHORS, prompts_config as config, Server, build_tree, small_site
+from tests.support import AUTHORS, prompts_config as config, Server, build_tree, small_site, winwin_serve_comments
 
 POST = "blog/2026/01/02/hello/"
 
@@ -102,11 +99,7 @@ def _wait_for(url: str, timeout: float = 60) -> bytes:
 def test_winwin_serve_comments_runs_isso_beside_the_preview_and_stops_it(tmp_path):
     root = small_site(tmp_path, {"mkdocs.yml": config()})
     port = free_port()
-    serve = subprocess.Popen(
-        [str(Path(sys.executable).parent / "winwin"), "serve", "--comments", "-p", str(port)],
-        cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
+    serve = winwin_serve_comments(root, port)
     try:
         html = _wait_for(f"http://127.0.0.1:{port}/{POST}").decode()
         cfg = (root / ".cache/winwin/isso/isso.cfg").read_text()

@@ -7,7 +7,6 @@ never stops or a port never closes within a minute.
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -18,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from mkdocs_winwin.prompts.isso import free_port
-from tests.support import prompts_config as config, small_site
+from tests.support import prompts_config as config, small_site, winwin_serve_comments
 
 BOUND = 60  # seconds: far above what stopping takes even on a loaded machine
 
@@ -49,11 +48,7 @@ def _start(tmp_path: Path) -> tuple[subprocess.Popen, int]:
     """`winwin serve --comments` once both Isso and the preview answer; (the process, Isso's port)."""
     root = small_site(tmp_path, {"mkdocs.yml": config()})
     site_port = free_port()
-    serve = subprocess.Popen(
-        [str(Path(sys.executable).parent / "winwin"), "serve", "--comments", "-p", str(site_port)],
-        cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
+    serve = winwin_serve_comments(root, site_port)
     isso_port = _isso_port(root, serve)
     deadline = time.monotonic() + BOUND
     while not _answers(site_port, ""):
