@@ -121,13 +121,13 @@ def _shut_down(config) -> None:
 
 def _temp_names(target: Path) -> Iterator[Path]:
     prefix = f".{target.name}-"
-    for path in target.parent.glob(f"{glob_escape(prefix)}*"):
+    for path in target.parent.glob(f"{_glob_escape(prefix)}*"):
         name = path.name[len(prefix):]
         if name.endswith(".tmp") or name.startswith("old-"):
             yield path
 
 
-def glob_escape(text: str) -> str:
+def _glob_escape(text: str) -> str:
     return "".join(f"[{c}]" if c in "*?[" else c for c in text)
 
 
