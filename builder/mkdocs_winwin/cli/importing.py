@@ -66,6 +66,10 @@ def import_(source: str, config_file: str, dry_run: bool, author: str, theme: st
     from ..errors import WinwinError
     from ..importing.run import Options, import_blog
 
+    folder = Path(pages_dir.strip("/"))
+    if not folder.parts or ".." in folder.parts or folder.is_absolute():
+        raise click.BadParameter(f"'{pages_dir}' is not a folder inside the docs folder, e.g. pages",
+                                 param_hint="--pages-dir")
     config, blog, winwin, themes = _site(config_file)
     mapping = _label_theme(label_theme)
     unknown = sorted((({theme} if theme else set()) | set(mapping.values())) - themes)

@@ -59,6 +59,8 @@ class RawComment:
 
 def finish_post(post: ImportedPost, problems: list[Problem]) -> ImportedPost | None:
     """Give an untitled entry a title, refuse an undated one; list what was done."""
+    if post.title != " ".join(post.title.split()):  # titles are one line, whatever the export had
+        post = dataclasses.replace(post, title=" ".join(post.title.split()))
     shown = post.title or post.old_url or post.source_id
     if post.date is None:
         problems.append(Problem(shown, f"this {post.kind} has no date, so it was not imported",

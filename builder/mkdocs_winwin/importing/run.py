@@ -244,7 +244,10 @@ class _Importer:
             return posixpath.relpath(local, folder) if local else src
 
         def link(href: str) -> str:
-            target = links.get(unquote(urlsplit(href).path).rstrip("/")) if on_hosts(href, hosts) else None
+            # A link to another post of the old blog: by its full address, or site-relative ('/2011/03/x.html').
+            parts = urlsplit(href)
+            ours = on_hosts(href, hosts) or (not parts.scheme and not parts.netloc and href.startswith("/"))
+            target = links.get(unquote(parts.path).rstrip("/")) if ours else None
             return posixpath.relpath(target, folder) if target else href
 
         return to_markdown(html, image=image, link=link)

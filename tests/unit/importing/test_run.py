@@ -132,3 +132,13 @@ def test_export_from_a_url(tmp_path, old_blog):
     report = import_blog(f"http://127.0.0.1:{old_blog.port}/export.xml", options(docs, images=False))
     assert report.kind_label == "JSON Feed" and report.posts == 2
     assert "The second post, short." in (docs / "blog/posts/second-post.md").read_text("utf-8")
+
+
+def test_site_relative_links_between_posts_are_rewritten_and_titles_are_one_line(tmp_path):
+    docs = tmp_path / "docs"
+    source = (FIXTURES / "wordpress.xml").read_text("utf-8").replace("{{BASE}}", "https://old.example").replace(
+        'href="https://old.example/2011/03/second-post.html"', 'href="/2011/03/second-post.html"').replace(
+        "<title>Second post</title>", "<title>Second\n   post</title>")
+    import_blog(str(wxr(tmp_path, "w.xml", source)), options(docs, images=False))
+    assert "[my other post](second-post.md)" in (docs / "blog/posts/everything-markup.md").read_text("utf-8")
+    assert "title: Second post\n" in (docs / "blog/posts/second-post.md").read_text("utf-8")
