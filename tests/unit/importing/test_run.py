@@ -142,3 +142,12 @@ def test_site_relative_links_between_posts_are_rewritten_and_titles_are_one_line
     import_blog(str(wxr(tmp_path, "w.xml", source)), options(docs, images=False))
     assert "[my other post](second-post.md)" in (docs / "blog/posts/everything-markup.md").read_text("utf-8")
     assert "title: Second post\n" in (docs / "blog/posts/second-post.md").read_text("utf-8")
+
+
+@pytest.mark.parametrize("version", ["1.0", "1.1", "1.2"])
+def test_every_wxr_1_x(tmp_path, version):
+    source = (FIXTURES / "wordpress.xml").read_text("utf-8").replace("{{BASE}}", "https://old.example").replace(
+        "http://wordpress.org/export/1.2/", f"http://wordpress.org/export/{version}/")
+    report = import_blog(str(wxr(tmp_path, "w.xml", source)), options(tmp_path / "docs", images=False))
+    assert (report.kind_label, report.posts, report.pages, report.comments_kept) == \
+        ("WordPress export (WXR)", 3, 1, 4)
