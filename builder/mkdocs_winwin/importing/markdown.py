@@ -49,6 +49,9 @@ _LANGUAGE = re.compile(r"(?:brush:\s*|language-|lang-)([A-Za-z0-9_+#-]+)")
 _SAME_LINK_TWICE = re.compile(r'(<p><a href="[^"]*">[^<]*</a></p>)(?:\s*\1)+')
 _NOT_PROSE = re.compile(r"<(h[1-6]|pre|table|figcaption)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _BLOCK_EDGE = re.compile(r"</?(?:p|div|li|br|blockquote|dd|dt|tr|td|th|ul|ol)\b", re.IGNORECASE)
+# Blogger's <a name="more"></a> and WordPress' <!--more--> (with an optional link text).
+_MORE = re.compile(r"<a\s+name\s*=\s*[\"']?more[\"']?\s*>\s*</a>|<!--\s*more\b.*?-->", re.IGNORECASE)
+MORE_MARK = "WINWINREADMOREMARK"
 _IMAGE_PATH = re.compile(r"\.(?:png|jpe?g|gif|webp|svg|avif|bmp)$", re.IGNORECASE)
 
 
@@ -106,8 +109,9 @@ _CONVERTER = _Converter(heading_style="ATX", bullets="-", table_infer_header=Tru
 
 
 def sanitize(html: str) -> str:
-    """Embeds to links, then only content markup kept (nh3)."""
+    """Embeds to links, the "read more" mark kept, then only content markup kept (nh3)."""
     html = _EMBED.sub(_replace_embed, html or "")
+    html = _MORE.sub(f"<p>{MORE_MARK}</p>", html, count=1)
     clean = nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, url_schemes={"http", "https", "mailto"},
                       strip_comments=True, link_rel=None)
     # An old <object> names its video twice (<param> and <embed>): one link is enough.
@@ -130,6 +134,7 @@ def to_markdown(html: str, image: Callable[[str], str] | None = None,
         href = anchor.get("href", "")
         if len(children) == 1 and getattr(children[0], "name", "") == "img" and \
                 _IMAGE_PATH.search(urlsplit(href).path):
+            children[0]["src"] = href  # the larger copy: Blogger's inline picture is a thumbnail (s320)
             anchor.unwrap()
         elif link and href:
             anchor["href"] = link(href)
@@ -137,7 +142,9 @@ def to_markdown(html: str, image: Callable[[str], str] | None = None,
         for img in soup.find_all("img"):
             if img.get("src"):
                 img["src"] = image(img["src"])
-    return tidy(_CONVERTER.convert_soup(soup))
+    markdown = tidy(_CONVERTER.convert_soup(soup))
+    # Where the old blog cut the post for its home page, Material's blog cuts it too.
+    return markdown.replace(f"\n{MORE_MARK}\n", "\n<!-- more -->\n").replace(MORE_MARK, "")
 
 
 def tidy(markdown: str) -> str:

@@ -23,6 +23,7 @@ class Report:
     images_planned: int = 0  # dry run: would be fetched
     images_remote: dict[str, str] = field(default_factory=dict)  # url -> why (and post)
     redirects: int = 0
+    pages_dir: str = "pages"
     written: list[str] = field(default_factory=list)  # new files
     updated: list[str] = field(default_factory=list)  # comments/authors files with new entries
     unchanged: int = 0  # posts already imported and left as they are
@@ -54,6 +55,8 @@ class Report:
         for url, why in sorted(self.images_remote.items()):
             out.append(f"  - {url}: {why}")
         out.append(f"Redirects from old addresses: {self.redirects}.")
+        if self.pages:
+            out.append(f"Pages are in {self.pages_dir}/: if mkdocs.yml lists a 'nav:', add them there.")
         out.append(f"{verb} {len(self.written)} new files" + (f", added to {len(self.updated)}" if self.updated else "")
                    + ".")
         for path in self.written + self.updated:

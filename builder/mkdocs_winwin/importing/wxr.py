@@ -37,6 +37,32 @@ def autop(content: str) -> str:
     return "\n".join(f"<p>{chunk.replace(chr(10), '<br>' + chr(10))}</p>" for chunk in paragraphs)
 
 
+_CAPTION = re.compile(r"\[caption[^\]]*\](.*?)\[/caption\]", re.IGNORECASE | re.DOTALL)
+_CAPTION_TEXT = re.compile(r"^(.*(?:<img[^>]*>|</a>))(.*)$", re.IGNORECASE | re.DOTALL)
+_EMBED_CODE = re.compile(r"\[embed[^\]]*\](.*?)\[/embed\]|\[(?:youtube|vimeo)\s+(?:url=)?[\"']?([^\]\"'\s]+)[\"']?\]",
+                         re.IGNORECASE)
+_OTHER_CODE = re.compile(r"\[(gallery|audio|video|playlist|contact-form(?:-7)?|wpforms|gravityform|"
+                         r"soundcloud|spotify|instagram|tweet|twitter|googlemaps|code|sourcecode)\b[^\]]*\]",
+                         re.IGNORECASE)
+
+
+def shortcodes(content: str) -> tuple[str, list[str]]:
+    """WordPress shortcodes: captions become figures, embeds links; the others are named for the report."""
+    def caption(match: re.Match) -> str:
+        inner = match.group(1).strip()
+        split = _CAPTION_TEXT.match(inner)
+        if not split or not split.group(2).strip():
+            return f"<figure>{inner}</figure>"
+        return f"<figure>{split.group(1)}<figcaption>{split.group(2).strip()}</figcaption></figure>"
+
+    def embed(match: re.Match) -> str:
+        url = (match.group(1) or match.group(2) or "").strip()
+        return f'<p><a href="{url}">{url}</a></p>' if url.startswith(("http://", "https://")) else ""
+
+    content = _EMBED_CODE.sub(embed, _CAPTION.sub(caption, content))
+    return content, sorted({m.group(1).lower() for m in _OTHER_CODE.finditer(content)})
+
+
 def _fields(item: etree._Element) -> dict[str, str]:
     """Single-valued children by local name (post_type, status, encoded...), namespaced ones by prefix-less name."""
     fields: dict[str, str] = {}
@@ -115,9 +141,14 @@ def parse_wxr(path: Path, where: str) -> Export:
                     labels.append(label)
         date = parse_date(f.get("post_date_gmt", "")) or parse_date(f.get("post_date", "")) or \
             parse_date(f.get("pubDate", ""))
+        content, unknown = shortcodes(f.get("content", ""))
+        if unknown:
+            problems.append(Problem(item_title or source_id, "uses WordPress shortcodes that only WordPress "
+                                    f"understands ({', '.join(f'[{c}]' for c in unknown)}); they are kept as text",
+                                    "replace each with Markdown (an image, a link, a code block) in the post"))
         post = finish_post(ImportedPost(
             source_id=source_id, kind=post_type, title=item_title, date=date,
-            html=autop(f.get("content", "")), excerpt=f.get("excerpt", "").strip(),
+            html=autop(content), excerpt=f.get("excerpt", "").strip(),
             author=f.get("creator", "").strip(), labels=tuple(labels), draft=status in DRAFT_STATUSES,
             old_url=old_url, name=unquote(f.get("post_name", "").strip()) or name_from_url(old_url),
         ), problems)

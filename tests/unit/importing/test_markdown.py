@@ -82,3 +82,25 @@ def test_description_is_the_first_sentence_without_headings():
     html = "<h2>Intro</h2><p>This is the opening sentence of the post. And more.</p>"
     assert description(html) == "This is the opening sentence of the post."
     assert len(description("<p>" + "word " * 100 + "</p>")) <= 200
+
+
+@pytest.mark.parametrize("mark", ['<a name="more"></a>', "<a name='more'></a>", "<!--more-->", "<!--more Read on-->"])
+def test_the_read_more_mark_becomes_materials_excerpt_separator(mark):
+    assert to_markdown(f"<p>Intro.</p>{mark}<p>Rest.</p>") == "Intro.\n\n<!-- more -->\n\nRest.\n"
+
+
+def test_a_blogger_thumbnail_is_replaced_by_the_larger_copy_it_links_to():
+    html = '<a href="https://1.bp.blogspot.com/s1600/big.jpg"><img src="https://1.bp.blogspot.com/s320/big.jpg"></a>'
+    assert to_markdown(html) == "![](https://1.bp.blogspot.com/s1600/big.jpg)\n"
+
+
+def test_wordpress_shortcodes():
+    from mkdocs_winwin.importing.wxr import shortcodes
+
+    html, unknown = shortcodes('[caption id="a" width="300"]<img src="https://x.example/y.jpg" alt="A" /> '
+                               'The caption[/caption][embed]https://vimeo.com/1[/embed][youtube https://youtu.be/x]'
+                               '[gallery ids="1,2"]')
+    assert unknown == ["gallery"]
+    out = to_markdown(html)
+    assert "![A](https://x.example/y.jpg)" in out and "The caption" in out
+    assert "<https://vimeo.com/1>" in out and "<https://youtu.be/x>" in out
