@@ -111,17 +111,21 @@ def serve(config_file: str, port: int, comments: bool) -> None:
 
 @main.command()
 @CONFIG_OPTION
-def check(config_file: str) -> None:
-    """Validate every chapter, post and author without building."""
-    from ..content.loader import load_site
+@click.option("--strict", is_flag=True, help="Fail on warnings too, as `build --strict` does.")
+def check(config_file: str, strict: bool) -> None:
+    """Validate everything the build would refuse (content, settings, picks) without building."""
+    from ..plugins.check import site_problems
 
     config, layout = _site_settings(config_file)
-    site = load_site(config.docs_dir, layout)
-    for problem in site.problems:
+    site, problems = site_problems(config, layout)
+    for problem in problems:
         label = "warning" if problem.warning else "error"
         click.echo(f"{label}: {problem}", err=True)
-    if site.errors:
-        _fail(f"{len(site.errors)} error(s) in {config.docs_dir}.")
+    errors = [p for p in problems if not p.warning]
+    if errors:
+        _fail(f"{len(errors)} error(s) in {config.docs_dir}.")
+    if strict and problems:
+        _fail(f"{len(problems)} warning(s) in {config.docs_dir}, which --strict counts as errors.")
     click.echo(f"OK: {len(site.chapters)} chapters, {len(site.posts)} posts, {len(site.authors)} authors.")
 
 

@@ -20,8 +20,8 @@ import yaml
 from ..prompts.section import EMAIL
 from ..urls import is_http_url, is_safe_link
 from . import yamlfile
-from .schema import (CHAPTER_FIELDS, NAME_MAX, PAGE_FIELDS, POST_FIELDS, TITLE_MAX, Problem, text_problem,
-                     validate, value_problems)
+from .schema import (CHAPTER_FIELDS, DESCRIPTION_MAX, NAME_MAX, PAGE_FIELDS, POST_FIELDS, TITLE_MAX, Problem,
+                     text_problem, validate, value_problems)
 
 THEME_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -71,6 +71,8 @@ class Site:
     posts: tuple[Post, ...]  # newest first
     authors: dict[str, Author]
     problems: tuple[Problem, ...]
+    # Every other page's front matter, by docs-relative path (home, contribute, indexes).
+    pages: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False)
 
     @property
     def errors(self) -> list[Problem]:
@@ -278,15 +280,15 @@ def load_authors(docs: Path, layout: Layout, problems: list[Problem]) -> dict[st
 def _author_problems(where: str, ident: str, info: dict[str, Any]) -> list[Problem]:
     """An author's values that a page could not show safely: Material prints them in its templates."""
     key = f"authors.{ident}"
-    problems = value_problems(where, key, info)
+    problems = [p for k, v in info.items() for p in value_problems(where, f"{key}.{k}", v)]
     if problems:
         return problems
     name = info.get("name")
     if isinstance(name, str) and (wrong := text_problem(name, plain=True, max_length=NAME_MAX)):
-        problems.append(Problem(where, f"{key}.name", wrong, "write the name as plain text"))
+        problems.append(Problem(where, f"{key}.name", wrong, wrong.fix))
     description = info.get("description")
-    if isinstance(description, str) and (wrong := text_problem(description, max_length=1000)):
-        problems.append(Problem(where, f"{key}.description", wrong, "write one short line"))
+    if isinstance(description, str) and (wrong := text_problem(description, max_length=DESCRIPTION_MAX)):
+        problems.append(Problem(where, f"{key}.description", wrong, wrong.fix))
     email = info.get("email")
     if email is not None and (not isinstance(email, str) or not EMAIL.match(email.strip())):
         problems.append(Problem(where, f"{key}.email", f"is not one email address: {email!r}",
@@ -381,8 +383,7 @@ def load_posts(docs: Path, layout: Layout, choices: dict[str, set[str]],
         meta = doc.metadata
         title = meta.get("title") or first_heading(doc.content) or Path(rel).stem.replace("-", " ")
         if not meta.get("title") and (wrong := text_problem(title, plain=True, max_length=TITLE_MAX)):
-            found.append(Problem(rel, "title", f"(from the first heading) {wrong}",
-                                 "write a shorter heading in plain text, or set 'title:'"))
+            found.append(Problem(rel, "title", f"(from the first heading) {wrong}", wrong.fix))
         problems.extend(found)
         if any(not p.warning for p in found):
             continue
@@ -396,15 +397,18 @@ def load_posts(docs: Path, layout: Layout, choices: dict[str, set[str]],
     return posts
 
 
-def load_pages(docs: Path, layout: Layout, problems: list[Problem], markdown: list[str]) -> None:
-    """Every other page's front matter: Material's keys and what Material prints raw."""
+def load_pages(docs: Path, layout: Layout, problems: list[Problem], markdown: list[str]) -> dict[str, dict]:
+    """Every other page's front matter, checked for Material's keys and what Material prints raw."""
     ours = (layout.guide_dir.strip("/") + "/", layout.posts_dir + "/")
+    pages = {}
     for rel in markdown:
         if rel.startswith(ours) and not rel.endswith("index.md"):
             continue
         doc = _read(docs, rel, problems)
         if doc is not None:
             problems.extend(validate(doc.metadata, PAGE_FIELDS, rel, _template_choices(layout), typos=False))
+            pages[rel] = dict(doc.metadata)
+    return pages
 
 
 def post_address(post: Post, url_format: str) -> tuple:
@@ -428,9 +432,9 @@ def address_clashes(posts: list[Post], url_format: str) -> list[Problem]:
     for post in sorted(posts, key=lambda p: p.path):
         key = post_address(post, url_format)
         if key in seen:
-            how = "'slug'" if post.meta.get("slug") else "title"
+            how = "its 'slug:'" if post.meta.get("slug") else "its title"
             problems.append(Problem(post.path, "slug", f"gives the same address as {seen[key].path} "
-                                    f"(same {how} '{key[0]}'), so one of the two posts would be lost",
+                                    f"(the slug '{key[0]}', from {how}), so one of the two posts would be lost",
                                     "give one of them another 'slug:' or title"))
         seen.setdefault(key, post)
     return problems
@@ -447,6 +451,6 @@ def load_site(docs_dir: str | os.PathLike, layout: Layout = Layout()) -> Site:
     chapters = load_chapters(docs, layout, problems, markdown)
     choices = {"authors": set(authors), "themes": {c.theme for c in chapters}}
     posts = load_posts(docs, layout, choices, problems, markdown)
-    load_pages(docs, layout, problems, markdown)
+    pages = load_pages(docs, layout, problems, markdown)
     problems += address_clashes(posts, layout.post_url_format)
-    return Site(tuple(chapters), tuple(posts), authors, tuple(problems))
+    return Site(tuple(chapters), tuple(posts), authors, tuple(problems), pages)

@@ -41,8 +41,10 @@ class Problem:
     warning: bool = False
 
     def __str__(self) -> str:
-        where = f"{self.path}: '{self.key}'" if self.key else self.path
-        return f"{where}: {self.message}. Fix: {self.fix}"
+        text = f"{self.path}: '{self.key}'" if self.key else self.path
+        if self.message:
+            text += f": {self.message}"
+        return f"{text}. Fix: {self.fix}" if self.fix else text
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,7 @@ PAGE_FIELDS: dict[str, Field] = {
     "title": Field("str", "the page's title", plain=True, max_length=TITLE_MAX),
     "description": Field("str", "one line on what the page is about", max_length=DESCRIPTION_MAX),
     "tags": Field("strs", "a list of tags, e.g. [meetups, email]", plain=True, max_length=NAME_MAX),
+    "image": Field("str", "an image for link previews, relative to the docs folder or an http(s) URL"),
     **MATERIAL_FIELDS,
 }
 
@@ -129,15 +132,30 @@ _STATUS = re.compile(r"^[A-Za-z0-9_-]+$")
 _TEMPLATE = re.compile(r"^[\w.-]+\.html$")
 
 
-def text_problem(value: str, *, plain: bool = False, max_length: int = 10_000) -> str | None:
+class TextProblem(str):
+    """What is wrong with a text (the message), and its own `fix`."""
+
+    fix: str = ""
+
+    @classmethod
+    def of(cls, message: str, fix: str) -> "TextProblem":
+        problem = cls(message)
+        problem.fix = fix
+        return problem
+
+
+def text_problem(value: str, *, plain: bool = False, max_length: int = 10_000) -> TextProblem | None:
     """What makes `value` unfit for a page or a feed: a control character, markup, its length."""
     bad = _CONTROL.search(value)
     if bad:
-        return f"contains the control character U+{ord(bad.group()):04X}"
-    if plain and _MARKUP.search(value):
-        return f"contains '{_MARKUP.search(value).group()}', which the theme would print as markup: {_short(value)!r}"
+        return TextProblem.of(f"contains the control character U+{ord(bad.group()):04X}",
+                              "delete it (retype the text if it was pasted from elsewhere)")
+    if plain and (mark := _MARKUP.search(value)):
+        return TextProblem.of(f"contains '{mark.group()}', which the theme prints as it is (as markup)",
+                              "write it without '<' and '>', e.g. 'less than', or put the markup in the body")
     if len(value) > max_length:
-        return f"is {len(value)} characters long, more than the {max_length} allowed"
+        return TextProblem.of(f"is {len(value)} characters long, more than the {max_length} allowed",
+                              f"shorten it to at most {max_length} characters")
     return None
 
 
@@ -168,8 +186,7 @@ def value_problems(path: str, key: str, value: Any) -> list[Problem]:
                                     "if it is meant as text"))
         elif _CONTROL.search(text):
             wrong = text_problem(text)
-            problems.append(Problem(path, key, f"{wrong}, which no page or feed can carry",
-                                    "delete it (retype the text if it was pasted from elsewhere)"))
+            problems.append(Problem(path, key, f"{wrong}, which no page or feed can carry", wrong.fix))
     return problems
 
 
@@ -217,7 +234,7 @@ def _check(kind: str, value: Any, spec: Field | None = None) -> str | None:
         for item in value:
             wrong = None if _CONTROL.search(item) else text_problem(item, plain=plain, max_length=max_length)
             if wrong:
-                return f"'{_short(item)}' {wrong}"
+                return TextProblem.of(f"'{_short(item)}' {wrong}", wrong.fix)
     elif kind == "paths":
         if not isinstance(value, list):
             return "expected a list of paths"
@@ -373,7 +390,8 @@ def validate(
         value = meta[key]
         wrong = _check(spec.kind, value, spec)
         if wrong:
-            problems.append(Problem(path, key, wrong, _EXAMPLES[spec.kind] + f" ({spec.help})"))
+            fix = getattr(wrong, "fix", "") or _EXAMPLES[spec.kind]
+            problems.append(Problem(path, key, str(wrong), f"{fix} ({spec.help})"))
             continue
         if spec.choices and spec.choices in choices:
             valid = choices[spec.choices]

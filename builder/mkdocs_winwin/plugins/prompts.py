@@ -36,15 +36,8 @@ class PromptsPlugin(BasePlugin[PromptsConfig]):
     def on_config(self, config):
         # Lives across `mkdocs serve` rebuilds: everything per build is set here.
         self.where = where = os.path.basename(config.config_file_path or "mkdocs.yml")
-        isso = dict(self.config.isso)
-        if os.environ.get(ISSO_URL_ENV):
-            isso["url"] = os.environ[ISSO_URL_ENV]
         try:
-            self.settings = prompts.read_settings(
-                heading=self.config.heading, prompt=self.config.prompt,
-                etiquette=self.config.etiquette, chapters=self.config.chapters,
-                email=self.config.email, isso=isso, giscus=dict(self.config.giscus),
-            )
+            self.settings = prompts.settings_from(self.config, os.environ.get(ISSO_URL_ENV))
         except prompts.ChannelConfigError as exc:
             raise PluginError(f"{where}: {exc}") from None
         theme.install(config)
@@ -70,10 +63,7 @@ class PromptsPlugin(BasePlugin[PromptsConfig]):
         self.files = files
         image = self.config.og_image
         if image and not meta.is_absolute(image) and files.get_file_from_path(image.lstrip("/")) is None:
-            log.warning(
-                f"{self.where}: 'plugins.winwin-prompts.og_image' {image!r} is neither in the docs folder "
-                "nor in the theme. Fix: point it at an image file, or at an https:// URL."
-            )
+            log.warning(meta.missing_og_image(self.where, image))
         return files
 
     def on_env(self, env, *, config, files):
@@ -137,10 +127,7 @@ class PromptsPlugin(BasePlugin[PromptsConfig]):
         path = image.lstrip("/")
         if self.files is not None and self.files.get_file_from_path(path) is None:
             docs = os.path.relpath(config.docs_dir, os.path.dirname(config.config_file_path or "."))
-            log.warning(
-                f"{docs}/{src}: 'image' {image!r} is not a file in {docs}/. "
-                "Fix: give a path from the docs folder, e.g. assets/card.png, or an https:// URL."
-            )
+            log.warning(meta.missing_page_image(docs, src, image))
             return ""
         return path
 

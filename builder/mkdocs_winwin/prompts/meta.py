@@ -27,6 +27,18 @@ def is_absolute(url: str) -> bool:
     return is_http_url(url)
 
 
+def missing_page_image(docs: str, src: str, image: str) -> str:
+    """The warning for a page's `image:` that is no file (`docs`: the docs folder as the user names it)."""
+    return (f"{docs}/{src}: 'image' {image!r} is not a file in {docs}/. "
+            "Fix: give a path from the docs folder, e.g. assets/card.png, or an https:// URL.")
+
+
+def missing_og_image(where: str, image: str) -> str:
+    """The warning for an `og_image` setting that is no file (`where`: the config file's name)."""
+    return (f"{where}: 'plugins.winwin-prompts.og_image' {image!r} is neither in the docs folder "
+            "nor in the theme. Fix: point it at an image file, or at an https:// URL.")
+
+
 def resolve(path_or_url: str, *, site_url: str, page_url: str) -> str:
     """An image or page location as the preview should carry it.
 

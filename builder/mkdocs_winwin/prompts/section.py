@@ -167,6 +167,17 @@ def read_settings(
     )
 
 
+def settings_from(config: Mapping[str, Any], isso_url: str | None = None) -> Settings:
+    """read_settings() over the plugin's config (PromptsConfig); `isso_url` replaces isso.url."""
+    isso = dict(config["isso"] or {})
+    if isso_url:
+        isso["url"] = isso_url
+    return read_settings(
+        heading=config["heading"], prompt=config["prompt"], etiquette=config["etiquette"],
+        chapters=config["chapters"], email=config["email"], isso=isso, giscus=dict(config["giscus"] or {}),
+    )
+
+
 def discussion(url: str | None) -> Discussion | None:
     """The "Join the discussion on <network>" link of a `discussion:` URL."""
     if not url:

@@ -1,0 +1,81 @@
+"""What `winwin check` reports: every problem the build would stop at, without building.
+
+The same functions the plugins call in a build, in the same order, over a
+loaded MkDocs config (whose own validation already refused bad settings):
+the content (content.loader.load_site), the "Your turn" channels, the
+reading list's sources and picks.yml, and the preview images the prompts
+plugin would warn about. A problem's text is the one the build prints, so
+`check` and `build --strict` agree line for line.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from pathlib import Path
+
+from ..content.loader import Layout, Site, load_site
+from ..content.schema import Problem
+from ..errors import WinwinError
+
+
+def site_problems(config, layout: Layout) -> tuple[Site, list[Problem]]:
+    """The content model and every problem of the site behind a loaded `config`."""
+    site = load_site(config.docs_dir, layout)
+    problems = list(site.problems)
+    where = os.path.basename(config.config_file_path or "mkdocs.yml")
+    prompts = config.plugins.get("winwin-prompts")
+    if prompts is not None:
+        problems += _prompts_problems(prompts.config, config, site, where)
+    reading = config.plugins.get("winwin-reading-list")
+    if reading is not None:
+        problems += _reading_list_problems(reading.config, config, where)
+    return site, problems
+
+
+def _prompts_problems(settings, config, site: Site, where: str) -> list[Problem]:
+    from ..prompts import meta
+    from ..prompts.section import ChannelConfigError, settings_from
+
+    try:
+        settings_from(settings)
+    except ChannelConfigError as exc:
+        return [Problem(where, "", f"'{exc.key}' {exc.problem}", exc.fix)]
+    problems = []
+    theme_dirs = [*config.theme.dirs]
+
+    def exists(path: str) -> bool:
+        return any(os.path.isfile(os.path.join(d, path)) for d in [config.docs_dir, *theme_dirs])
+
+    def missing(image) -> bool:
+        return isinstance(image, str) and bool(image) and not meta.is_absolute(image) \
+            and not exists(image.lstrip("/"))
+
+    if settings["og_image"] and missing(settings["og_image"]):
+        problems.append(_warning(meta.missing_og_image(where, settings["og_image"])))
+    docs = os.path.relpath(config.docs_dir, os.path.dirname(config.config_file_path or "."))
+    pages = {**{p.path: p.meta for p in site.posts}, **{c.path: c.meta for c in site.chapters}, **site.pages}
+    for src, fm in sorted(pages.items()):
+        if missing(fm.get("image")):
+            problems.append(_warning(meta.missing_page_image(docs, src, fm["image"])))
+    return problems
+
+
+def _reading_list_problems(settings, config, where: str) -> list[Problem]:
+    from ..reading_list.picks import read_picks
+    from ..reading_list.sources import PLUGIN_NAME, load_sources
+
+    problems = []
+    try:
+        load_sources(settings["sources"], Path(config.config_file_path or ".").resolve().parent)
+    except WinwinError as exc:
+        problems.append(Problem(f"{where}, plugin '{PLUGIN_NAME}'", "", str(exc), ""))
+    docs = config.docs_dir
+    picks_where = posixpath.join(Path(docs).name, settings["picks_file"])
+    _, found = read_picks(Path(docs) / settings["picks_file"], picks_where)
+    return problems + found
+
+
+def _warning(text: str) -> Problem:
+    """A build warning's text as a Problem (its path, key and fix already inside)."""
+    return Problem(text, "", "", "", warning=True)
