@@ -1,0 +1,166 @@
+"""Incremental builds are clean builds: after every kind of edit, every output file is the same.
+
+One Session (the memo kept between builds, the same output folder) follows a
+series of edits; after each, a clean build of the same content goes to a
+fresh folder and every file of the two is compared (the gzipped sitemap
+carries its own timestamp, so it is compared unzipped, and a feed's own build
+time is masked).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from mkdocs_winwin.incremental.session import Session
+from tests.support import AUTHORS, SITE_URL, build_tree, small_site, write_tree
+
+CONFIG = f"""\
+site_name: Test site
+site_url: {SITE_URL}
+docs_dir: content
+theme:
+  name: material
+  custom_dir: theme
+  font: false
+markdown_extensions:
+  - toc:
+      permalink: true
+  - footnotes
+plugins:
+  - search
+  - winwin:
+      post_required: [title, description, authors]
+  - winwin-prompts:
+      email: owner@test.example.org
+  - blog:
+      post_url_format: "{{date}}/{{slug}}"
+      pagination_per_page: 2
+  - tags
+"""
+
+
+def post(i: int, *, title: str | None = None, tags: str = "[meetups, email]", body: str = "",
+         themes: str = "[first]") -> str:
+    return f"""
+        ---
+        title: {title or f"Post {i}"}
+        date: 2026-02-{i + 1:02d}
+        authors: [{"ann" if i % 2 else "bob"}]
+        themes: {themes}
+        tags: {tags}
+        description: Post {i} in short.
+        ---
+        Opening of post {i}, see [the chapter](../../guide/first.md) and [post 0](post-0.md).
+        {body}
+        <!-- more -->
+
+        ## Details
+
+        More about {i}.[^1]
+
+        [^1]: A note.
+    """
+
+
+def _build_times() -> re.Pattern[bytes]:
+    """Timestamps of the build itself (a feed with no items is 'updated' now), in ISO and RFC 822 forms."""
+    now = dt.datetime.now(dt.timezone.utc)
+    iso = now.strftime("%Y-%m-%d").encode()
+    rfc = now.strftime("%d %b %Y").encode()
+    return re.compile(re.escape(iso) + rb"T[0-9:.]+(?:[+-][0-9:]+|Z)?|" + re.escape(rfc) + rb" [0-9:]+ [+-]?[0-9A-Z]+")
+
+
+def site_files(site: Path) -> dict[str, bytes]:
+    out = {}
+    times = _build_times()
+    for path in sorted(site.rglob("*")):
+        if path.is_file():
+            rel = path.relative_to(site).as_posix()
+            data = path.read_bytes()
+            data = gzip.decompress(data) if rel.endswith(".gz") else data
+            out[rel] = times.sub(b"<build time>", data) if rel.endswith(".xml") else data
+    return out
+
+
+def differences(ours: Path, clean: Path) -> list[str]:
+    a, b = site_files(ours), site_files(clean)
+    problems = [f"only in the incremental build: {p}" for p in sorted(a.keys() - b.keys())]
+    problems += [f"missing from the incremental build: {p}" for p in sorted(b.keys() - a.keys())]
+    problems += [f"differs: {p}" for p in sorted(a.keys() & b.keys()) if a[p] != b[p]]
+    return problems
+
+
+def edit(docs: Path, rel: str, old: str, new: str) -> None:
+    path = docs / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (rel, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+EDITS = [
+    ("edit a post body", lambda d: edit(d, "blog/posts/post-3.md", "More about 3.", "Much more about 3, edited.")),
+    ("edit a post title", lambda d: edit(d, "blog/posts/post-4.md", "title: Post 4", "title: Post four, renamed")),
+    ("edit a post's tags", lambda d: edit(d, "blog/posts/post-2.md", "tags: [meetups, email]", "tags: [coffee]")),
+    ("edit a chapter", lambda d: edit(d, "guide/first.md", "# First", "# First\n\nA new paragraph in the chapter.")),
+    ("edit .authors.yml", lambda d: edit(d, "blog/.authors.yml", "name: Ann Example", "name: Ann Renamed")),
+    ("add a post", lambda d: write_tree(d, {"blog/posts/post-9.md": post(9, body="A new one.")})),
+    ("delete a post", lambda d: (d / "blog/posts/post-1.md").unlink()),
+    ("rename a tag", lambda d: [edit(d, f"blog/posts/post-{i}.md", "meetups", "gatherings") for i in (0, 3, 4, 5)]),
+    ("move a post to another theme", lambda d: edit(d, "blog/posts/post-5.md", "themes: [first]", "themes: [second]")),
+    ("nothing", lambda d: None),
+]
+
+
+@pytest.fixture
+def site(tmp_path) -> Path:
+    files = {**AUTHORS, "mkdocs.yml": CONFIG, "content/blog/tags.md": "# Tags\n\n<!-- material/tags -->\n"}
+    files.update({f"content/blog/posts/post-{i}.md": post(i) for i in range(7)})
+    return small_site(tmp_path / "src", files, config=CONFIG)
+
+
+def test_every_edit_gives_the_clean_build(site, tmp_path):
+    docs = site / "content"
+    session = Session(str(site / "mkdocs.yml"), tmp_path / "incremental", command="build")
+    try:
+        first = session.build()
+        problems = differences(tmp_path / "incremental", build_tree(site, site_dir=tmp_path / "clean-0"))
+        assert problems == [], "\n".join(problems)
+        assert first.changed  # everything is new
+        reused = []
+        for n, (name, apply) in enumerate(EDITS, 1):
+            apply(docs)
+            report = session.build()
+            clean = build_tree(site, site_dir=tmp_path / f"clean-{n}")
+            problems = differences(tmp_path / "incremental", clean)
+            assert problems == [], name + ":\n" + "\n".join(problems)
+            reused.append((name, report.hits.get("template", 0), report.hits.get("page", 0)))
+            shutil.rmtree(clean)
+        # Unchanged pages were reused, not rendered again, after every edit.
+        assert all(templates > 0 and pages > 0 for _, templates, pages in reused), reused
+        assert report.changed == frozenset() or all(not p.endswith(".html") for p in report.changed)
+    finally:
+        session.close()
+
+
+def test_a_post_edit_reports_the_pages_that_show_it(site, tmp_path):
+    docs = site / "content"
+    session = Session(str(site / "mkdocs.yml"), tmp_path / "incremental", command="build")
+    try:
+        session.build()
+        edit(docs, "blog/posts/post-6.md", "Opening of post 6", "A new opening of post 6")
+        report = session.build()
+    finally:
+        session.close()
+    pages = {p for p in report.changed if p.endswith(".html")}
+    # The post, the first blog index page listing it, its archive page, and
+    # nothing unrelated: the guide chapter does not show the excerpt.
+    assert "blog/2026/02/07/post-6/index.html" in pages
+    assert "blog/index.html" in pages
+    assert "guide/second/index.html" not in pages
+    assert "blog/2026/02/01/post-0/index.html" not in pages
