@@ -211,3 +211,31 @@ def test_imported_site_passes_winwin_check(tmp_path, export_file):
     run_import(root, export_file("blogger-classic.xml"))
     result = CliRunner().invoke(main, ["check", "-f", str(root / "mkdocs.yml")], catch_exceptions=False)
     assert result.exit_code == 0, result.output
+
+
+def test_aliases_written_by_hand(tmp_path):
+    """Any page may carry aliases; one equal to its own address is no redirect, a bad one fails --strict."""
+    from mkdocs.exceptions import Abort
+
+    post = HELLO_WITH_ALIASES
+    root = small_site(tmp_path / "ok", {"content/blog/posts/hello.md": post,
+                                        "content/about.md": "---\ntitle: About\naliases: [/p/about.html]\n---\n# About\n"})
+    site = build_tree(root, strict=True)
+    assert "url=../../blog/2026/01/02/hello/" in (site / "2026/01/hello.html").read_text("utf-8")
+    assert "url=../about/" in (site / "p/about.html").read_text("utf-8")
+    bad = small_site(tmp_path / "bad", {"content/about.md": "---\ntitle: About\naliases: [/../x.html]\n---\n# A\n"})
+    with pytest.raises(Abort):
+        build_tree(bad, strict=True)
+
+
+HELLO_WITH_ALIASES = """\
+---
+title: Hello
+date: 2026-01-02
+authors: [ann]
+themes: [first]
+description: A first post.
+aliases: [/2026/01/hello.html, /blog/2026/01/02/hello/]
+---
+Hello text.
+"""

@@ -63,6 +63,8 @@ def add_redirects(files: Files, config) -> None:
                             "e.g. /2011/03/my-post.html")
                 continue
             dest = alias_file(alias)
+            if dest == file.dest_uri:
+                continue  # the old address is the new one: nothing to redirect
             if dest in taken:
                 log.warning(f"{file.src_uri}: 'aliases': {alias} is already a page of this site, so no "
                             "redirect is written there. Fix: remove that alias")
