@@ -42,6 +42,8 @@ def test_case(tmp_path, name):
         return
     report = import_blog(str(source_of(name)), options(docs))
     assert report.posts + report.pages == expected["posts"]
+    if "drafts" in expected:
+        assert report.drafts == expected["drafts"]
     if "comments" in expected:
         assert report.comments_kept == expected["comments"]
     problems = [str(p) for p in report.problems]

@@ -30,6 +30,10 @@ LABEL_SCHEME = "http://www.blogger.com/atom/ns#"
 # Where Blogger keeps the images of every blog, whatever its own domain (and
 # their subdomains: 1.bp.blogspot.com ...).
 BLOGGER_IMAGE_HOSTS = frozenset({"blogger.googleusercontent.com", "bp.blogspot.com"})
+# The prefixes Blogger exports use; some copies lose their declarations (see xmlsafe).
+PREFIXES = {"app": "http://purl.org/atom/app#", "thr": "http://purl.org/syndication/thread/1.0",
+            "gd": "http://schemas.google.com/g/2005", "georss": "http://www.georss.org/georss",
+            "openSearch": "http://a9.com/-/spec/opensearchrss/1.0/", "blogger": "http://schemas.google.com/blogger/2018"}
 # Blogger's stand-in picture for people without one: not worth fetching.
 DEFAULT_AVATARS = ("img1.blogblog.com", "img2.blogblog.com", "/img/b16-rounded.gif", "/img/blank.gif")
 
@@ -126,7 +130,7 @@ def parse_blogger(path: Path, where: str, takeout: bool) -> Export:
     left_out: list[LeftOut] = []
     problems: list[Problem] = []
     title, site_url = "", ""
-    for element in iter_children_of(path, "feed", where):
+    for element in iter_children_of(path, "feed", where, declare=PREFIXES):
         name = local(element.tag)
         if name == "title":
             title = text(element)

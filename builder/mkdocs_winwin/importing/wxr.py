@@ -18,7 +18,7 @@ from lxml import etree
 
 from .assemble import RawComment, attach_comments, finish_post, name_from_url
 from .model import Export, ImportedAuthor, ImportedPost, LeftOut, Problem
-from .xmlsafe import iter_children_of, local, parse_date, text
+from .xmlsafe import iter_children_of, local, namespace, parse_date, text
 
 DRAFT_STATUSES = {"draft", "pending", "future", "private"}
 APPROVED = {"1": "", "0": "unapproved", "spam": "spam", "trash": "trashed", "post-trashed": "trashed"}
@@ -70,9 +70,8 @@ def _fields(item: etree._Element) -> dict[str, str]:
         name = local(child.tag)
         if not name or name in ("category", "comment", "postmeta"):
             continue
-        namespace = etree.QName(child.tag).namespace or ""
         if name == "encoded":
-            name = "excerpt" if "excerpt" in namespace else "content"
+            name = "excerpt" if "excerpt" in namespace(child.tag) else "content"
         fields.setdefault(name, child.text or "")
     return fields
 

@@ -37,22 +37,71 @@ def refuse_entities(head: bytes, where: str) -> None:
 
 
 def local(tag: object) -> str:
-    """An element's name without its namespace ('' for comments and processing instructions)."""
-    return etree.QName(tag).localname if isinstance(tag, str) else ""
+    """An element's name without its namespace ('' for comments and processing instructions).
+
+    Real Blogger exports use prefixes they never declare (`<app:control>`
+    without `xmlns:app`): libxml2 keeps such a name as 'app:control', which
+    counts here as 'control'.
+    """
+    if not isinstance(tag, str):
+        return ""
+    if tag.startswith("{"):
+        return tag.rpartition("}")[2]
+    return tag.rpartition(":")[2]
 
 
 def namespace(tag: object) -> str:
-    return (etree.QName(tag).namespace or "") if isinstance(tag, str) else ""
+    """An element's namespace URI ('' when none, or when its prefix was never declared)."""
+    return tag[1:].partition("}")[0] if isinstance(tag, str) and tag.startswith("{") else ""
 
 
-def iter_children_of(path: Path, container: str, where: str) -> Iterator[etree._Element]:
+class _DeclaredPrefixes:
+    """The export as a stream, its root element given the namespace prefixes it uses but never declares.
+
+    Blogger exports reformatted by some tools keep `<app:control>` while the
+    `xmlns:app` that Blogger wrote on it is gone; an undeclared prefix is a
+    fatal error to a namespace-aware parser. Declaring the known ones on the
+    root is harmless where they are declared already (an inner declaration
+    wins) and lets such a file be read; the parser stays strict otherwise.
+    """
+
+    def __init__(self, handle, declare: dict[str, str]) -> None:
+        self.handle = handle
+        head = handle.read(HEAD)
+        root = _ROOT_TAG.search(head)
+        if root:
+            start = head[root.start(): head.find(b">", root.end()) + 1 or len(head)]
+            extra = b"".join(f' xmlns:{prefix}="{uri}"'.encode() for prefix, uri in declare.items()
+                             if f"xmlns:{prefix}=".encode() not in start)
+            head = head[: root.end()] + extra + head[root.end():]
+        self.pending = head
+
+    def read(self, size: int = -1) -> bytes:
+        if self.pending:
+            size = len(self.pending) if size is None or size < 0 else size
+            data, self.pending = self.pending[:size], self.pending[size:]
+            return data
+        return self.handle.read(size if size and size > 0 else HEAD)
+
+
+HEAD = 64 * 1024
+_ROOT_TAG = re.compile(rb"<(?![?!])[A-Za-z_][\w.:-]*")
+
+
+def iter_children_of(path: Path, container: str, where: str,
+                     declare: dict[str, str] | None = None) -> Iterator[etree._Element]:
     """Yield each child of the first `container` element (e.g. 'channel', 'feed'), streamed.
 
     Each child is complete when yielded and cleared right after, so memory
     stays bounded by the largest single entry, not by the whole export.
     """
+    with path.open("rb") as handle:
+        yield from _iter_children(_DeclaredPrefixes(handle, declare) if declare else handle, container, where)
+
+
+def _iter_children(source, container: str, where: str) -> Iterator[etree._Element]:
     parser = etree.iterparse(
-        str(path), events=("start", "end"), resolve_entities=False, no_network=True,
+        source, events=("start", "end"), resolve_entities=False, no_network=True,
         load_dtd=False, huge_tree=False, remove_comments=True, remove_pis=True,
     )
     depth, container_depth = 0, None
