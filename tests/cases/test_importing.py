@@ -50,6 +50,9 @@ def test_case(tmp_path, name):
     assert len(problems) == len(expected.get("problems", [])), problems
     for fragments in expected.get("problems", []):
         assert any(all(f in p for f in fragments) for p in problems), (fragments, problems)
+    for rel, fragments in expected.get("contains", {}).items():
+        text = (docs / rel).read_text("utf-8")
+        assert all(f in text for f in fragments), (rel, text)
     for rel in expected.get("files", []):
         assert (docs / rel).is_file(), rel
     assert not list(tmp_path.glob(".winwin-import-*"))

@@ -10,6 +10,7 @@ and nested `wp:comment` elements with `wp:comment_parent` and
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -94,7 +95,8 @@ def _comment(post_ref: str, element: etree._Element) -> RawComment:
 def _author(element: etree._Element) -> ImportedAuthor:
     f = {local(child.tag): text(child) for child in element}
     login = f.get("author_login", "")
-    return ImportedAuthor(login, f.get("author_display_name") or login, f.get("author_email", ""))
+    # dc:creator and author_login differ in case in real exports ('bob' and 'Bob'): keys are lowercase.
+    return ImportedAuthor(login.lower(), f.get("author_display_name") or login, f.get("author_email", ""))
 
 
 def parse_wxr(path: Path, where: str) -> Export:
@@ -125,7 +127,8 @@ def parse_wxr(path: Path, where: str) -> Export:
         if post_type not in ("post", "page"):
             continue  # menus, revisions, blocks, custom types: not content of the blog
         source_id = f"wp-{f.get('post_id', '').strip()}"
-        item_title = f.get("title", "").strip()
+        # WordPress keeps some characters of titles as HTML entities ('l&#039;&eacute;').
+        item_title = html_lib.unescape(f.get("title", "").strip())
         if status in ("trash", "auto-draft", "inherit"):
             left_out.append(LeftOut(post_type, item_title or source_id, "trashed" if status == "trash" else status))
             continue
@@ -148,7 +151,7 @@ def parse_wxr(path: Path, where: str) -> Export:
         post = finish_post(ImportedPost(
             source_id=source_id, kind=post_type, title=item_title, date=date,
             html=autop(content), excerpt=f.get("excerpt", "").strip(),
-            author=f.get("creator", "").strip(), labels=tuple(labels), draft=status in DRAFT_STATUSES,
+            author=f.get("creator", "").strip().lower(), labels=tuple(labels), draft=status in DRAFT_STATUSES,
             old_url=old_url, name=unquote(f.get("post_name", "").strip()) or name_from_url(old_url),
         ), problems)
         if post is not None:
