@@ -143,6 +143,11 @@ def parse_wxr(path: Path, where: str) -> Export:
                     labels.append(label)
         date = parse_date(f.get("post_date_gmt", "")) or parse_date(f.get("post_date", "")) or \
             parse_date(f.get("pubDate", ""))
+        protected = bool(f.get("post_password", "").strip())
+        if protected:
+            problems.append(Problem(item_title or source_id, "was protected by a password on WordPress; it is "
+                                    "imported as a draft, since a static site cannot ask for one",
+                                    "publish it (remove 'draft: true') only if it may be public"))
         content, unknown = shortcodes(f.get("content", ""))
         if unknown:
             problems.append(Problem(item_title or source_id, "uses WordPress shortcodes that only WordPress "
@@ -151,7 +156,7 @@ def parse_wxr(path: Path, where: str) -> Export:
         post = finish_post(ImportedPost(
             source_id=source_id, kind=post_type, title=item_title, date=date,
             html=autop(content), excerpt=f.get("excerpt", "").strip(),
-            author=f.get("creator", "").strip().lower(), labels=tuple(labels), draft=status in DRAFT_STATUSES,
+            author=f.get("creator", "").strip().lower(), labels=tuple(labels), draft=status in DRAFT_STATUSES or protected,
             old_url=old_url, name=unquote(f.get("post_name", "").strip()) or name_from_url(old_url),
         ), problems)
         if post is not None:
