@@ -71,7 +71,7 @@ def _generator(spec: FeedSpec, self_url: str, content_type: str, text) -> FeedGe
     """`text` turns a plain-text title or summary into what the format expects there."""
     fg = FeedGenerator()
     fg.id(spec.home_url)
-    fg.title(spec.title)
+    fg.title(text(spec.title))
     fg.description(text(spec.description))  # also Atom's subtitle; HTML in RSS like item summaries
     # feedgen makes the last link RSS's <link>, which must be the home page.
     fg.link(href=self_url, rel="self")

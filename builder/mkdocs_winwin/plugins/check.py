@@ -17,12 +17,29 @@ from pathlib import Path
 from ..content.loader import Layout, Site, load_site
 from ..content.schema import Problem
 from ..errors import WinwinError
+from ..urls import is_http_url, is_safe_link
+
+
+def config_problems(config) -> list[Problem]:
+    """mkdocs.yml's own settings as winwin uses them: `site_url` is printed raw by Material."""
+    where = os.path.basename(config.config_file_path or "mkdocs.yml")
+    url = config.site_url or ""
+    if not url:
+        return [Problem(where, "", "'site_url' is not set, so feeds, share links and link previews cannot use "
+                        "absolute URLs and no feeds are written", "add 'site_url: https://your.domain/' to "
+                        f"{where}", warning=True)]
+    if not (is_http_url(url) and is_safe_link(url)):
+        # Material prints it (as the base of every link on the 404 page) without escaping.
+        return [Problem(where, "site_url", f"{url!r} is not an http(s) URL with a host and no spaces, quotes or "
+                        "angle brackets", "write the site's address, e.g. https://your.domain/ "
+                        "(percent-encode anything else)")]
+    return []
 
 
 def site_problems(config, layout: Layout) -> tuple[Site, list[Problem]]:
     """The content model and every problem of the site behind a loaded `config`."""
     site = load_site(config.docs_dir, layout)
-    problems = list(site.problems)
+    problems = config_problems(config) + list(site.problems)
     where = os.path.basename(config.config_file_path or "mkdocs.yml")
     prompts = config.plugins.get("winwin-prompts")
     if prompts is not None:

@@ -20,6 +20,7 @@ from ..content.loader import Layout, Post, Site, load_site
 from . import theme
 from .material import fast_front_matter, render_excerpts_once, speed_up, templates_fixed_per_build
 from .redirects import add_redirects
+from .check import config_problems
 from .config import SiteConfig
 
 log = get_plugin_logger("winwin." + __name__.rsplit(".", 1)[-1])
@@ -59,18 +60,15 @@ class SitePlugin(BasePlugin[SiteConfig]):
         # The community heading carries its id as `{ #community-pointers }`.
         if "attr_list" not in config.markdown_extensions:
             config.markdown_extensions.append("attr_list")
-        if not self.site_url:
-            log.warning(
-                "mkdocs.yml: 'site_url' is not set, so feeds, share links and link "
-                "previews cannot use absolute URLs and no feeds are written. "
-                "Fix: add 'site_url: https://your.domain/' to mkdocs.yml."
-            )
         site = load_site(config.docs_dir, self.layout)
-        for problem in site.warnings:
-            log.warning(str(problem))
-        if site.errors:
-            listing = "\n".join(f"  - {p}" for p in site.errors)
-            raise PluginError(f"{len(site.errors)} problem(s) in the content of {config.docs_dir}:\n{listing}")
+        problems = config_problems(config) + list(site.problems)
+        for problem in problems:
+            if problem.warning:
+                log.warning(str(problem))
+        errors = [p for p in problems if not p.warning]
+        if errors:
+            listing = "\n".join(f"  - {p}" for p in errors)
+            raise PluginError(f"{len(errors)} problem(s) in the content of {config.docs_dir}:\n{listing}")
         self.site = site
         self.chapters = {c.path: c for c in site.chapters}
         self.posts = {p.path: p for p in site.posts}
