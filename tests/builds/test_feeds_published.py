@@ -8,8 +8,9 @@ entry de-duplication). The checks hold for any feed, whoever adds it:
 - the RSS and Atom versions of one feed carry the same entries;
 - a blog or chapter feed carries that page's posts, newest first, up to the cap;
 - an entry that points into the site points at a built page with the entry's
-  title and date; one that points elsewhere (a reading-list pick) is listed
-  on the feed's own page.
+  title and date, or at a part of one (#id: a comment) that exists, carries
+  the entry's date and sits on a page whose title the entry names; one that
+  points elsewhere (a reading-list pick) is listed on the feed's own page.
 (tests/test_feeds_out.py checks the blog feeds' content in depth.)
 """
 
@@ -54,6 +55,15 @@ def page_title_and_date(html_file: Path) -> tuple[str, dt.date | None]:
     title = h1.text_content().replace("¶", "").strip() if h1 is not None else ""
     date = dt.date.fromisoformat(time.get("datetime")[:10]) if time is not None else None
     return title, date
+
+
+def part_date(html_file: Path, part_id: str) -> dt.date | None | bool:
+    """The date of the element `part_id` of a page (its first <time datetime>); False: no such element."""
+    found = lxml.html.parse(str(html_file)).getroot().xpath("//*[@id=$id]", id=part_id)
+    if not found:
+        return False
+    time = found[0].find(".//time[@datetime]")
+    return dt.date.fromisoformat(time.get("datetime")[:10]) if time is not None else None
 
 
 def hrefs_on(html_file: Path, page_url: str) -> set[str]:
@@ -144,7 +154,14 @@ def test_entries_point_at_pages_that_show_them(subscribed, shipped_site):
                     problems.append(f"{path}: {entry.link} is not in the built site")
                     continue
                 title, shown = page_title_and_date(target)
-                if (title, shown) != (feed_text(entry.title, path.startswith("rss")), date):
+                entry_title = feed_text(entry.title, path.startswith("rss"))
+                part = entry.link.partition("#")[2]
+                if part:  # a part of the page, such as one comment under a post
+                    part_shown = part_date(target, part)
+                    if part_shown is False or part_shown != date or title not in entry_title:
+                        problems.append(f"{path}: {entry.link} is {'missing' if part_shown is False else part_shown} "
+                                        f"on a page titled {title!r}, the feed says {entry.title!r} of {date}")
+                elif (title, shown) != (entry_title, date):
                     problems.append(f"{path}: {entry.link} shows {title!r} of {shown}, "
                                     f"the feed says {entry.title!r} of {date}")
             elif home is None or entry.link not in hrefs_on(home, feed.link):
