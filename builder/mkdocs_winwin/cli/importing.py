@@ -72,13 +72,16 @@ def import_(source: str, config_file: str, dry_run: bool, author: str, theme: st
                                  param_hint="--pages-dir")
     config, blog, winwin, themes = _site(config_file)
     mapping = _label_theme(label_theme)
+    if themes and not theme and not mapping:
+        _fail(f"{config_file}: this site has a guide, so every post needs a guide theme. Fix: add --theme ID "
+              f"(one of: {', '.join(sorted(themes))}) or --label-theme 'LABEL=ID' for each label.")
     unknown = sorted((({theme} if theme else set()) | set(mapping.values())) - themes)
     if unknown:
         _fail(f"{config_file}: no guide chapter has the theme {', '.join(repr(t) for t in unknown)}. "
               f"Fix: use one of: {', '.join(sorted(themes)) or '(the site has no guide)'}.")
     options = Options(
         docs_dir=Path(config.docs_dir), blog_dir=blog.blog_dir, pages_dir=pages_dir.strip("/"), author=author,
-        theme=theme, label_themes=mapping, since=since.date() if since else None, dry_run=dry_run,
+        theme=theme, label_themes=mapping, require_themes=bool(themes), since=since.date() if since else None, dry_run=dry_run,
         keep_emails=keep_emails, images=not no_images, old_hosts=frozenset(h.lower() for h in old_host),
         max_mb=max_size, site_url=config.site_url or "", post_url_format=blog.post_url_format,
         post_url_date_format=blog.post_url_date_format,
@@ -88,9 +91,6 @@ def import_(source: str, config_file: str, dry_run: bool, author: str, theme: st
     except WinwinError as exc:
         _fail(f"{exc}")
     click.echo(report.render())
-    if themes and not theme and not mapping and report.posts:
-        click.secho("Note: this site has a guide, and the imported posts have no 'themes:'. Fix: import again "
-                    "with --theme or --label-theme, or add 'themes:' to each post.", fg="yellow", err=True)
     if winwin is None and report.redirects:
         click.secho("Note: the 'winwin' plugin is not enabled, so old addresses will not redirect. "
                     "Fix: add '- winwin' under 'plugins:' in mkdocs.yml.", fg="yellow", err=True)

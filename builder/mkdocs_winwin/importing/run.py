@@ -48,6 +48,7 @@ class Options:
     author: str = ""  # --author: an author id of .authors.yml for every post
     theme: str = ""  # --theme: a guide theme id for every post
     label_themes: dict[str, str] = field(default_factory=dict)  # label -> theme id
+    require_themes: bool = False  # the site has a guide: every post needs a theme
     since: dt.date | None = None
     dry_run: bool = False
     keep_emails: bool = False
@@ -271,6 +272,10 @@ class _Importer:
                             | ({self.options.theme} if self.options.theme else set()))
             if themes:
                 meta["themes"] = themes
+            elif self.options.require_themes:
+                self.report.problems.append(Problem(
+                    post.title, "has no guide theme: none of its labels is given one with --label-theme",
+                    "add 'themes:' to the post, or import again with --label-theme or --theme"))
             if post.labels:
                 meta["tags"] = list(post.labels)
         meta["description"] = about

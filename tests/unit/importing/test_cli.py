@@ -41,3 +41,15 @@ def test_a_site_without_the_winwin_plugin_is_told_redirects_need_it(tmp_path):
     assert result.exit_code == 0, result.output
     assert "Posts: 2 (of which 0 drafts)" in result.output
     assert "the 'winwin' plugin is not enabled, so old addresses will not redirect" in result.output
+
+
+def test_a_site_with_a_guide_asks_for_themes_first(tmp_path):
+    (tmp_path / "content/guide").mkdir(parents=True)
+    (tmp_path / "content/guide/first.md").write_text(
+        "---\ntitle: First\ntheme: first\ndescription: One.\n---\n# First\n", encoding="utf-8")
+    config = CONFIG.replace("  - blog\n", "  - winwin\n  - blog\n")
+    (tmp_path / "mkdocs.yml").write_text(config, encoding="utf-8")
+    result = CliRunner().invoke(main, ["import", "x.xml", "-f", str(tmp_path / "mkdocs.yml")])
+    assert result.exit_code == 1
+    assert "this site has a guide, so every post needs a guide theme. Fix: add --theme ID (one of: first)" \
+        in result.output

@@ -151,3 +151,13 @@ def test_every_wxr_1_x(tmp_path, version):
     report = import_blog(str(wxr(tmp_path, "w.xml", source)), options(tmp_path / "docs", images=False))
     assert (report.kind_label, report.posts, report.pages, report.comments_kept) == \
         ("WordPress export (WXR)", 3, 1, 4)
+
+
+def test_a_post_no_label_maps_to_a_theme_is_listed(tmp_path):
+    source = (FIXTURES / "wordpress.xml").read_text("utf-8").replace("{{BASE}}", "https://old.example")
+    report = import_blog(str(wxr(tmp_path, "w.xml", source)), options(
+        tmp_path / "docs", images=False, label_themes={"Café com Leite": "first"}, require_themes=True))
+    missing = [str(p) for p in report.problems if "has no guide theme" in str(p)]
+    fix = ("has no guide theme: none of its labels is given one with --label-theme. "
+           "Fix: add 'themes:' to the post, or import again with --label-theme or --theme")
+    assert missing == [f"Second post: {fix}", f"Draft in progress: {fix}"]  # drafts are checked too
