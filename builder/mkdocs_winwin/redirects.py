@@ -14,6 +14,7 @@ import re
 from urllib.parse import unquote, urlsplit
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\\]")
+_MARKUP = re.compile(r"[\s<>\"'`]")
 
 
 def alias_problem(alias: object) -> str | None:
@@ -28,6 +29,8 @@ def alias_problem(alias: object) -> str | None:
     path = unquote(alias)
     if _CONTROL.search(path):
         return f"'{alias}' has control characters or backslashes"
+    if _MARKUP.search(path):
+        return f"'{alias}' has spaces, quotes or angle brackets, which no blog address has"
     if any(segment in (".", "..") for segment in path.split("/")):
         return f"'{alias}' has '.' or '..' segments"
     if path == "/":

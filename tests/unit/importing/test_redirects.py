@@ -23,6 +23,8 @@ def test_good_aliases(alias):
     ("/a\\b", "backslashes"),
     ("/a\nb", "control"),
     ("/", "home page"),
+    ('/a"><script>', "quotes or angle brackets"),
+    ("/a%20b", "spaces"),
     ("", "expected a path"),
     (42, "expected a path"),
 ])
