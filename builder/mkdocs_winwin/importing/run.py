@@ -222,6 +222,11 @@ class _Importer:
         slug = posixpath.splitext(posixpath.basename(rel))[0]
         folder = posixpath.dirname(rel)
         aliases = self._aliases(post)
+        if post.old_url and not aliases and urlsplit(post.old_url).path not in ("", "/"):
+            self.report.problems.append(Problem(
+                post.title, f"its old address {post.old_url} cannot get a redirect "
+                f"({alias_problem(unquote(urlsplit(post.old_url).path))})",
+                "redirect it on the old host, or let it go"))
         if post.kind == "page":
             self.report.pages += 1
         else:

@@ -161,3 +161,11 @@ def test_a_post_no_label_maps_to_a_theme_is_listed(tmp_path):
     fix = ("has no guide theme: none of its labels is given one with --label-theme. "
            "Fix: add 'themes:' to the post, or import again with --label-theme or --theme")
     assert missing == [f"Second post: {fix}", f"Draft in progress: {fix}"]  # drafts are checked too
+
+
+def test_an_old_address_that_cannot_redirect_is_listed(tmp_path):
+    source = (FIXTURES / "wordpress.xml").read_text("utf-8").replace("{{BASE}}", "https://old.example").replace(
+        "https://old.example/2011/03/second-post.html", "https://old.example/2011/03/second%20post.html")
+    report = import_blog(str(wxr(tmp_path, "w.xml", source)), options(tmp_path / "docs", images=False))
+    assert any(str(p).startswith("Second post: its old address https://old.example/2011/03/second%20post.html "
+                                 "cannot get a redirect") for p in report.problems)
