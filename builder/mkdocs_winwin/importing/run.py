@@ -7,6 +7,7 @@ nothing reaches the docs folder unless the whole import went well.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import posixpath
 import sys
 from collections.abc import Callable
@@ -189,7 +190,9 @@ class _Importer:
         """Each post's file and state: 'new' or 'there' (imported before); duplicates renamed."""
         placed, claimed = [], set()
         for index, post in enumerate(posts):
-            base = slugify(post.name) or slugify(post.title) or f"{post.kind}-{index + 1}"
+            # A title in a script without Latin letters slugs to '': name it after its id, the same every run.
+            base = slugify(post.name) or slugify(post.title) or \
+                f"{post.kind}-{hashlib.sha1(post.source_id.encode('utf-8')).hexdigest()[:8]}"
             slug, n = base, 1
             while True:
                 rel = f"{self._folder(post)}/{slug}.md"

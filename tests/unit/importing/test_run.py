@@ -169,3 +169,11 @@ def test_an_old_address_that_cannot_redirect_is_listed(tmp_path):
     report = import_blog(str(wxr(tmp_path, "w.xml", source)), options(tmp_path / "docs", images=False))
     assert any(str(p).startswith("Second post: its old address https://old.example/2011/03/second%20post.html "
                                  "cannot get a redirect") for p in report.problems)
+
+
+def test_a_title_without_latin_letters_gets_a_stable_file_name(tmp_path):
+    feed = ('{"version": "https://jsonfeed.org/version/1.1", "title": "B", "items": ['
+            '{"id": "tag:b,1", "title": "東京の旅", "content_text": "本文", "date_published": "2020-01-01T00:00:00Z"}]}')
+    first = import_blog(str(wxr(tmp_path, "a.json", feed)), options(tmp_path / "docs", images=False))
+    again = import_blog(str(wxr(tmp_path, "a.json", feed)), options(tmp_path / "docs", images=False))
+    assert first.written[-1].startswith("blog/posts/post-") and again.written == []
