@@ -32,13 +32,23 @@ def test_post_page_renders(page, site_server, shipped_source, shipped_page_types
     assert page.errors == []
 
 
-def test_search_finds_a_word_from_a_post(page, site_server):
+def test_search_finds_a_word_from_a_post(page, site_server, shipped_source):
+    content = shipped_source / "content"
+    posts = {p.title for p in load_site(content).published()
+             if "conversation" in (content / p.path).read_text(encoding="utf-8").lower()}
+    assert posts, "no published post says 'conversation': pick another word"
     page.goto(site_server)
     page.keyboard.press("/")
     page.locator("input.md-search__input").press_sequentially("conversation", delay=30)
     results = page.locator(".md-search-result__item")
     results.first.wait_for(timeout=10_000)
-    assert "conversation" in results.first.inner_text().lower()
+    found = {results.nth(i).locator("h1").first.inner_text().strip(): results.nth(i).locator("a").first.get_attribute("href")
+             for i in range(results.count())}
+    # The posts that use the word are among the results, linked to their pages under blog/
+    # (not only a chapter or the tags page that happen to rank first).
+    hits = {title: href for title, href in found.items() if title in posts}
+    assert hits, f"no post among the results {sorted(found)}"
+    assert all("/blog/20" in href for href in hits.values()), hits
 
 
 def test_palette_toggle_switches_scheme(page, site_server):
