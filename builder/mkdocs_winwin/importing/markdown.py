@@ -118,12 +118,6 @@ def sanitize(html: str) -> str:
     return _SAME_LINK_TWICE.sub(r"\1", clean)
 
 
-def image_urls(html: str) -> list[str]:
-    """The src of every image of a (sanitised) fragment, in order."""
-    soup = BeautifulSoup(html, "html.parser")
-    return [img["src"] for img in soup.find_all("img") if img.get("src")]
-
-
 def to_markdown(html: str, image: Callable[[str], str] | None = None,
                 link: Callable[[str], str] | None = None) -> str:
     """Convert untrusted HTML; `image` and `link` may rewrite image sources and link targets."""
@@ -148,25 +142,25 @@ def to_markdown(html: str, image: Callable[[str], str] | None = None,
 
 
 def tidy(markdown: str) -> str:
-    """Blank lines, trailing hard breaks and no-break spaces of HTML soup, outside code blocks."""
-    lines, out, fenced = markdown.replace("\r\n", "\n").split("\n"), [], False
-    for line in lines:
+    """Blank lines, trailing hard breaks and no-break spaces of HTML soup; code blocks kept as they are."""
+    out: list[str] = []
+    fenced = False
+    for line in markdown.replace("\r\n", "\n").split("\n"):
         if line.lstrip().startswith("```"):
             fenced = not fenced
-            out.append(line)
-            continue
-        if fenced:
-            out.append(line)
-            continue
-        line = line.replace("\xa0", " ")
-        out.append("" if not line.strip() else line.rstrip() if not line.endswith("  ") else line.rstrip() + "  ")
-    text, result = "\n".join(out), []
-    # A hard break ('  ') before a blank line or at the end means nothing: drop it.
-    text = re.sub(r"[ ]{2}\n(?=\n|$)", "\n", text)
-    text = re.sub(r"\n{3,}", "\n\n", text)
-    for line in text.split("\n"):
-        result.append(line)
-    return "\n".join(result).strip("\n") + "\n"
+        elif not fenced:
+            line = line.replace("\xa0", " ")
+            line = "" if not line.strip() else line.rstrip() + ("  " if line.endswith("  ") else "")
+            if not line and (not out or not out[-1]):
+                continue  # one blank line is enough
+            if not line and out[-1].endswith("  "):
+                out[-1] = out[-1].rstrip()  # a hard break before a blank line means nothing
+        out.append(line)
+    while out and not out[-1]:
+        out.pop()
+    if out and out[-1].endswith("  ") and not fenced:
+        out[-1] = out[-1].rstrip()
+    return "\n".join(out) + "\n"
 
 
 def description(html: str, limit: int = 200) -> str:

@@ -104,3 +104,8 @@ def test_wordpress_shortcodes():
     out = to_markdown(html)
     assert "![A](https://x.example/y.jpg)" in out and "The caption" in out
     assert "<https://vimeo.com/1>" in out and "<https://youtu.be/x>" in out
+
+
+def test_code_blocks_keep_their_blank_lines_and_spaces():
+    html = "<pre>def f():\n\n\n    return 1  \n</pre><p>after</p>"
+    assert to_markdown(html) == "```\ndef f():\n\n\n    return 1\n```\n\nafter\n"
