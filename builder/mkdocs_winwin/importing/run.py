@@ -189,7 +189,7 @@ class _Importer:
     def _place(self, posts: list[ImportedPost]) -> list[tuple[ImportedPost, str, str]]:
         """Each post's file and state: 'new' or 'there' (imported before); duplicates renamed."""
         placed, claimed = [], set()
-        for index, post in enumerate(posts):
+        for post in posts:
             # A title in a script without Latin letters slugs to '': name it after its id, the same every run.
             base = slugify(post.name) or slugify(post.title) or \
                 f"{post.kind}-{hashlib.sha1(post.source_id.encode('utf-8')).hexdigest()[:8]}"
