@@ -21,6 +21,8 @@ from .assemble import RawComment, attach_comments, finish_post, name_from_url
 from .model import Export, ImportedAuthor, ImportedPost, LeftOut, Problem
 from .xmlsafe import iter_children_of, local, namespace, parse_date, text
 
+# WordPress.com serves a blog's own images through its CDN (i0.wp.com/<blog host>/...).
+WORDPRESS_COM_IMAGE_HOSTS = frozenset({"i0.wp.com", "i1.wp.com", "i2.wp.com", "i3.wp.com"})
 DRAFT_STATUSES = {"draft", "pending", "future", "private"}
 APPROVED = {"1": "", "0": "unapproved", "spam": "spam", "trash": "trashed", "post-trashed": "trashed"}
 _BLOCK = re.compile(r"<(p|div|h[1-6]|ul|ol|table|blockquote|pre|figure)[\s>]", re.IGNORECASE)
@@ -166,6 +168,8 @@ def parse_wxr(path: Path, where: str) -> Export:
                 comments.append(_comment(source_id, child))
     posts = attach_comments(posts, comments, left_out, problems)
     hosts.discard("")
+    if any(h.endswith((".wordpress.com", ".files.wordpress.com")) for h in hosts):
+        hosts |= WORDPRESS_COM_IMAGE_HOSTS
     used = {p.author for p in posts}
     return Export("wordpress", title, site_url, tuple(posts), tuple(a for a in authors.values() if a.key in used),
                   tuple(left_out), tuple(problems), frozenset(hosts))
