@@ -42,7 +42,7 @@ def conversation(i: int, count: int = 10) -> str:
                   f"    date: {(start + dt.timedelta(hours=n)).strftime('%Y-%m-%dT%H:%M:%SZ')}",
                   "    source: import", "    body: |"]
         body = MARKDOWN if n % 3 == 0 else PLAIN
-        lines += ["      " + line if line else "" for line in body.splitlines()]
+        lines += ["      " + line for line in body.splitlines()]  # a blank body line stays (as indentation only)
     lines += ["reactions:", "  - {id: wm-1, kind: like}", "  - {id: wm-2, kind: repost}"]
     return "\n".join(line for line in lines if line != "") + "\n"
 

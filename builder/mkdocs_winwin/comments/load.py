@@ -244,6 +244,11 @@ def parse_conversation(text: str, path: str, page: str, now: dt.datetime) -> tup
         data = yaml_load(text)
     except yaml.YAMLError as exc:
         return Conversation(page), [yaml_problem(path, exc)]
+    return check_conversation(data, path, page, now)
+
+
+def check_conversation(data: Any, path: str, page: str, now: dt.datetime) -> tuple[Conversation, list[Problem]]:
+    """A conversation file's YAML data -> the valid comments and reactions, and every problem."""
     if data is None:
         return Conversation(page), []
     if not isinstance(data, dict):

@@ -41,6 +41,7 @@ def test_write_leaves_an_unchanged_file_alone_and_leaves_no_temp_files(tmp_path)
     assert write(tmp_path, sample()) is False
     assert path.stat().st_mtime == 1
     assert [p.name for p in path.parent.iterdir()] == ["p.comments.yml"]
+    assert path.stat().st_mode & 0o777 == 0o644  # not the temporary file's 0600
 
 
 def test_store_merges_and_refuses_a_broken_file(tmp_path):
@@ -68,3 +69,28 @@ def test_read_all_reports_every_file_and_orphans(tmp_path):
     where = sorted({p.path for p in loaded.problems})
     assert where == ["a.comments.yml", "comments-moderation.yml", "gone.comments.yml"]
     assert any("has no page beside it" in str(p) for p in loaded.warnings)
+
+
+def test_parse_cache_skips_yaml_for_unchanged_files_and_survives_damage(tmp_path, monkeypatch):
+    from mkdocs_winwin.comments import files as files_module
+
+    (tmp_path / "a.md").write_text("# A\n")
+    (tmp_path / "a.comments.yml").write_text(dump(Conversation("a.md", sample().comments)))
+    cache = tmp_path / ".cache" / "comments.json"
+    first = read_all(tmp_path, now=NOW, cache=cache)
+    assert cache.is_file() and first.problems == ()
+
+    def no_yaml(text):
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(files_module, "yaml_load", no_yaml)
+    assert read_all(tmp_path, now=NOW, cache=cache).conversations == first.conversations
+    # A changed file is parsed again; the checks run on cached data too ("in the future" moves with the day).
+    (tmp_path / "a.comments.yml").write_text("comments:\n  - id: x\n")
+    monkeypatch.undo()
+    changed = read_all(tmp_path, now=NOW, cache=cache)
+    assert {p.key for p in changed.errors} >= {"comments[x].author"}
+    cache.write_text("{not json")
+    assert read_all(tmp_path, now=NOW, cache=cache).errors  # a damaged cache is ignored, not trusted
+    old = read_all(tmp_path, now=NOW.replace(year=1990), cache=cache)
+    assert old.errors
