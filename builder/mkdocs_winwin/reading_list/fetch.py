@@ -12,7 +12,8 @@ The parts, each in its own module:
 - `report`: the text printed at the end.
 
 Sources are fetched by a thread pool of `concurrency` workers; only the
-calling thread parses and writes to the store, one transaction per source. A
+calling thread parses and writes to the store, each source whole in one
+transaction (the sources that land within a second share one). A
 failing source never stops the others and never loses its stored articles: it
 is reported with its URL, what happened and what to do.
 """
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
@@ -35,6 +37,10 @@ from .local import read_local
 from .report import format_report
 from .sources import Source
 from .store import SourceState, Store, utcnow
+
+SAVE_BATCH = 32
+SAVE_EVERY = 1.0
+"""Sources saved per transaction at most, and seconds at most between saves: a kill loses no more."""
 
 __all__ = ["DEFAULT_MAX_BYTES", "FetchResult", "FetchSettings", "fetch_all", "fetch_settings", "fetch_source",
            "format_report", "local_result", "refresh_local", "user_agent"]
@@ -141,11 +147,22 @@ def fetch_all(sources: Iterable[Source], store: Store, settings: FetchSettings,
         return step
 
     results: list[FetchResult] = []
+    pending: list[FetchResult] = []
+
+    def save() -> None:
+        counts = store.save_many([(r.state, r.articles) for r in pending])
+        for result, new in zip(pending, counts):
+            results.append(replace(result, new_articles=new))
+            if progress:
+                progress(results[-1])
+        pending.clear()
+
     with http.client(settings) as client, \
             ThreadPoolExecutor(max_workers=settings.concurrency, thread_name_prefix="winwin-fetch") as pool:
         # Sources that failed last time first: a feed that hangs then starts its
         # timeout at once instead of after the queue, so it delays nothing.
         queue = sorted(sources, key=lambda s: not (states.get(s.id) and states[s.id].error))
+        saved = time.monotonic()
         for future in as_completed([pool.submit(download, s) for s in queue]):
             result = step = future.result()
             if isinstance(step, _ParseStep):
@@ -153,10 +170,13 @@ def fetch_all(sources: Iterable[Source], store: Store, settings: FetchSettings,
                     result = step()
                 finally:
                     backlog.done(step.size)
-            result = replace(result, new_articles=store.save(result.state, result.articles))
-            results.append(result)
-            if progress:
-                progress(result)
+            pending.append(result)
+            # One commit per batch, not per source: each commit waits for the disk.
+            if len(pending) >= SAVE_BATCH or time.monotonic() - saved >= SAVE_EVERY:
+                save()
+                saved = time.monotonic()
+        if pending:
+            save()
     order = {s.id: i for i, s in enumerate(sources)}
     return sorted(results, key=lambda r: order[r.source.id])
 
