@@ -17,6 +17,15 @@ from .model import Export, ImportedAuthor, ImportedPost, Problem
 from .xmlsafe import parse_date
 
 
+# Blogging platforms keep a blog's images on their own CDN: those count as the blog's own.
+PLATFORM_IMAGE_HOSTS = {
+    "medium.com": frozenset({"cdn-images-1.medium.com", "miro.medium.com"}),
+    "substack.com": frozenset({"substackcdn.com", "substack-post-media.s3.amazonaws.com"}),
+    "blogspot.com": frozenset({"blogger.googleusercontent.com", "bp.blogspot.com"}),
+    "wordpress.com": frozenset({"files.wordpress.com", "i0.wp.com", "i1.wp.com", "i2.wp.com", "i3.wp.com"}),
+}
+
+
 def _entry_date(entry) -> str:
     return entry.get("published") or entry.get("updated") or entry.get("created") or ""
 
@@ -93,6 +102,9 @@ def _export(kind: str, title: str, site_url: str, posts: list[ImportedPost], aut
             problems: list[Problem]) -> Export:
     hosts = {urlsplit(site_url).hostname or ""} | {urlsplit(p.old_url).hostname or "" for p in posts}
     hosts.discard("")
+    for platform, cdn in PLATFORM_IMAGE_HOSTS.items():
+        if any(h == platform or h.endswith("." + platform) for h in hosts):
+            hosts |= cdn
     return Export(kind, title, site_url, tuple(posts), tuple(authors.values()), (), tuple(problems),
                   frozenset(hosts))
 

@@ -68,3 +68,11 @@ def test_authors(tmp_path):
 def test_feeds_are_marked_partial(tmp_path):
     assert all(export_of(tmp_path, name).is_feed for name in ("feed-rss.xml", "feed-atom.xml", "feed.json"))
     assert not export_of(tmp_path, "wordpress.xml").is_feed
+
+
+def test_a_platform_feed_counts_its_image_cdn_as_the_blogs_own(tmp_path):
+    path = tmp_path / "medium.xml"
+    path.write_text((FIXTURES / "feed-rss.xml").read_text("utf-8").replace("{{BASE}}", "https://medium.com/@ana"),
+                    "utf-8")
+    export = parse(path, "medium.xml", "rss")
+    assert {"medium.com", "miro.medium.com", "cdn-images-1.medium.com"} <= export.image_hosts
