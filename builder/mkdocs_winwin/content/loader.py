@@ -20,7 +20,7 @@ import yaml
 from ..prompts.section import EMAIL
 from ..urls import is_http_url, is_safe_link
 from . import yamlfile
-from .schema import (CHAPTER_FIELDS, DESCRIPTION_MAX, NAME_MAX, PAGE_FIELDS, POST_FIELDS, TITLE_MAX, Problem,
+from .schema import (CHAPTER_FIELDS, CONTROL, DESCRIPTION_MAX, NAME_MAX, PAGE_FIELDS, POST_FIELDS, TITLE_MAX, Problem,
                      text_problem, validate, value_problems)
 
 THEME_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -147,7 +147,15 @@ def _read(docs: Path, rel: str, problems: list[Problem]) -> frontmatter.Post | N
         # utf-8-sig: a byte-order mark before the first '---' is dropped, as MkDocs does.
         text = (docs / rel).read_text(encoding="utf-8-sig")
         handler = _FrontMatter()
-        return frontmatter.loads(text, handler=handler if handler.detect(text.strip()) else None)
+        doc = frontmatter.loads(text, handler=handler if handler.detect(text.strip()) else None)
+        bad = CONTROL.search(doc.content)
+        if bad:
+            # A feed carries the post's HTML: lxml refuses these ("All strings must be XML compatible").
+            line = text[:text.find(doc.content)].count("\n") + doc.content.count("\n", 0, bad.start()) + 1
+            problems.append(Problem(rel, "", f"line {line} contains the control character U+{ord(bad.group()):04X}",
+                                    "delete it (retype the text if it was pasted from elsewhere)"))
+            return None
+        return doc
     except yaml.YAMLError as exc:
         # The front matter text starts with the newline after the first '---',
         # so YAML's line numbers are the file's.

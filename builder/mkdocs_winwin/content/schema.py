@@ -125,6 +125,7 @@ PAGE_FIELDS: dict[str, Field] = {
 # compatible"), and no page should: C0 controls but tab, newline and return;
 # DEL; lone surrogates; U+FFFE and U+FFFF.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+CONTROL = _CONTROL
 _MARKUP = re.compile(r"[<>]")
 _SLUG = re.compile(r"^[\w-]+(?:\.[\w-]+)*$")
 _ICON = re.compile(r"^[a-z0-9-]+(?:/[a-z0-9-]+)+$")

@@ -46,7 +46,7 @@ def site_problems(config, layout: Layout) -> tuple[Site, list[Problem]]:
         problems += _prompts_problems(prompts.config, config, site, where)
     reading = config.plugins.get("winwin-reading-list")
     if reading is not None:
-        problems += _reading_list_problems(reading.config, config, where)
+        problems += _reading_list_problems(reading.config, config, site, where)
     return site, problems
 
 
@@ -78,19 +78,25 @@ def _prompts_problems(settings, config, site: Site, where: str) -> list[Problem]
     return problems
 
 
-def _reading_list_problems(settings, config, where: str) -> list[Problem]:
+def _reading_list_problems(settings, config, site: Site, where: str) -> list[Problem]:
+    from ..reading_list.page import theme_typos, themes_used
     from ..reading_list.picks import read_picks
     from ..reading_list.sources import PLUGIN_NAME, load_sources
 
     problems = []
     try:
-        load_sources(settings["sources"], Path(config.config_file_path or ".").resolve().parent)
+        sources = load_sources(settings["sources"], Path(config.config_file_path or ".").resolve().parent)
     except WinwinError as exc:
         problems.append(Problem(f"{where}, plugin '{PLUGIN_NAME}'", "", str(exc), ""))
+        sources = []
     docs = config.docs_dir
     picks_where = posixpath.join(Path(docs).name, settings["picks_file"])
-    _, found = read_picks(Path(docs) / settings["picks_file"], picks_where)
-    return problems + found
+    picks, found = read_picks(Path(docs) / settings["picks_file"], picks_where)
+    problems += found
+    if settings["group_by"] == "theme" and not any(not p.warning for p in problems):
+        used = themes_used(sources, picks, settings["picks_file"])
+        problems += [_warning(w) for w in theme_typos(used, {c.theme: c.path for c in site.chapters})]
+    return problems
 
 
 def _warning(text: str) -> Problem:

@@ -177,9 +177,8 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
             summary_length=self.config.summary_length, by_source=self.config.group_by == "source",
         )
         if self.config.group_by == "theme":
-            used = {f"mkdocs.yml: reading list source '{s.name}'": s.theme for s in self.sources if s.theme}
-            used |= {f"{self.config.picks_file}: {p.url}": p.theme for p in (*picks.pins, *picks.manual)}
-            warnings += reading_list.theme_typos(used, self.chapters)
+            warnings += reading_list.theme_typos(reading_list.themes_used(self.sources, picks, self.config.picks_file),
+                                                 self.chapters)
         for warning in warnings:
             log.warning(warning)
         if not model.items:

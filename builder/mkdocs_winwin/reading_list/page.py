@@ -140,6 +140,13 @@ def _groups(items: tuple[Item, ...], titles: Mapping[str, str]) -> tuple[Group, 
     return tuple(Group(k, titles.get(k) or k or "More to read", tuple(by_key[k])) for k in order)
 
 
+def themes_used(sources, picks: Picks, picks_file: str) -> dict[str, str]:
+    """Where a theme is set (for a message) -> the theme: the sources' and the picks'."""
+    used = {f"mkdocs.yml: reading list source '{s.name}'": s.theme for s in sources if s.theme}
+    used |= {f"{picks_file}: {p.url}": p.theme for p in (*picks.pins, *picks.manual)}
+    return used
+
+
 def theme_typos(used: Mapping[str, str], guide_themes: Iterable[str]) -> list[str]:
     """Warnings for themes that look like a misspelt guide theme.
 
