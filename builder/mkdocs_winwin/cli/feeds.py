@@ -167,6 +167,7 @@ def list_(config_file: str, why: bool) -> None:
     """
     from ..reading_list import page as reading_list
     from ..reading_list.curation import curate
+    from ..errors import WinwinError
     from ..reading_list.assemble import build_time, curation_rules, load_picks, stored_articles
 
     config, settings, sources, config_dir = _reading_list(config_file)
@@ -174,7 +175,10 @@ def list_(config_file: str, why: bool) -> None:
         picks, warnings = load_picks(config.docs_dir, settings.picks_file)
     except ValueError as exc:
         _fail(str(exc))
-    articles, more = stored_articles(sources, config_dir / settings.cache_dir)
+    try:
+        articles, more = stored_articles(sources, config_dir / settings.cache_dir)
+    except WinwinError as exc:  # the store stayed locked by another process
+        _fail(f"The article store: {exc}")
     for warning in warnings + more:
         click.secho(f"warning: {warning}", fg="yellow", err=True)
     decisions = curate(articles, curation_rules(settings, sources, picks), build_time())

@@ -11,6 +11,10 @@
   or otherwise non-public address unless it is the source's own host and
   port. The check runs where the socket connects (after DNS), so a host name
   that resolves to 127.0.0.1 is caught too.
+- **Proxies.** The client is built on this transport, so httpx does not
+  mount its own for HTTP(S)_PROXY from the environment: feeds are fetched
+  directly (a proxy would resolve names itself, out of the address check's
+  reach).
 - **Redirects** are followed by hand, at most `max_redirects`, each one's body
   dropped unread; every hop was permanent -> the source has moved.
 """
