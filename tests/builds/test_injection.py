@@ -218,3 +218,15 @@ def test_the_payloads_are_shown_where_they_were_put(injected):
     reading = lxml.html.parse(str(site / "reading-list" / "index.html")).getroot()
     headings = [h.text_content().replace("¶", "").strip() for h in reading.iter("h2")]
     assert f"Extra {FULL}" in headings, headings
+
+
+def test_no_payload_becomes_markup_in_the_search_index(injected):
+    """Material's search shows result titles and texts as HTML: the payload stays escaped there too."""
+    import json
+
+    site, _ = injected
+    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    live = [d["location"] for d in docs
+            if _live(lxml.html.fragment_fromstring(f"{d['title']} {d['text']}", create_parent="div"))]
+    assert not live, live
+    assert any(MARK in d["title"] for d in docs)
