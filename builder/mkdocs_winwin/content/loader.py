@@ -8,6 +8,7 @@ validates everything, returning the model together with every problem found.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import re
 from dataclasses import dataclass, field
@@ -190,36 +191,49 @@ def scan_docs(docs: Path, problems: list[Problem]) -> list[str]:
     """
     root = os.path.realpath(docs)
     found: list[str] = []
-    for folder, dirs, files in os.walk(root):
-        for name in sorted(dirs + files):
-            path = os.path.join(folder, name)
-            if not os.path.islink(path):
-                continue
-            rel = os.path.relpath(path, root).replace(os.sep, "/")
-            target = os.readlink(path)
-            try:
-                real = os.path.realpath(path, strict=True)
-            except OSError as exc:
-                what = "loops back on itself" if "loop" in str(exc).lower() or exc.errno == 40 else "points nowhere"
-                problems.append(Problem(rel, "", f"is a symbolic link to {target!r}, which {what}",
-                                        "delete the link, or point it at a file inside the docs folder"))
-                continue
-            if not _inside(root, real):
-                problems.append(Problem(rel, "", f"is a symbolic link to {target!r}, outside the docs folder",
-                                        "copy what it points at into the docs folder instead of linking to it"))
-            elif os.path.isdir(real) and _inside(real, folder):
-                problems.append(Problem(rel, "", f"is a symbolic link to {target!r}, a folder that contains "
-                                        "the link itself (a loop)", "delete the link"))
-            elif os.path.isdir(real):
-                # A link to another folder inside: MkDocs publishes its files under the link's name.
-                for sub, _, names in os.walk(real):
-                    found += [rel + "/" + os.path.relpath(os.path.join(sub, n), real).replace(os.sep, "/")
-                              for n in names if n.endswith(".md")]
-            elif name.endswith(".md"):
+
+    def walk(folder: str, real_folder: str, prefix: str) -> None:
+        try:
+            with os.scandir(folder) as entries:
+                entries = sorted(entries, key=lambda e: e.name)
+        except OSError as exc:
+            problems.append(Problem(prefix.rstrip("/") or ".", "", f"cannot be read ({exc.strerror})",
+                                    "check the folder's permissions"))
+            return
+        for entry in entries:
+            rel = prefix + entry.name
+            if entry.is_symlink():
+                real = _symlink_target(entry.path, rel, real_folder, problems)
+                if real and os.path.isdir(real):
+                    # A link to another folder inside: MkDocs publishes its files under the link's name.
+                    walk(entry.path, real, rel + "/")
+                elif real and entry.name.endswith(".md"):
+                    found.append(rel)
+            elif entry.is_dir():
+                walk(entry.path, os.path.join(real_folder, entry.name), rel + "/")
+            elif entry.name.endswith(".md"):
                 found.append(rel)
-        dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(folder, d))]
-        found += [os.path.relpath(os.path.join(folder, n), root).replace(os.sep, "/")
-                  for n in files if n.endswith(".md") and not os.path.islink(os.path.join(folder, n))]
+
+    def _symlink_target(path: str, rel: str, real_folder: str, problems: list[Problem]) -> str | None:
+        target = os.readlink(path)
+        try:
+            real = os.path.realpath(path, strict=True)
+        except OSError as exc:
+            what = "loops back on itself" if exc.errno == errno.ELOOP else "points nowhere"
+            problems.append(Problem(rel, "", f"is a symbolic link to {target!r}, which {what}",
+                                    "delete the link, or point it at a file inside the docs folder"))
+            return None
+        if not _inside(root, real):
+            problems.append(Problem(rel, "", f"is a symbolic link to {target!r}, outside the docs folder",
+                                    "copy what it points at into the docs folder instead of linking to it"))
+            return None
+        if os.path.isdir(real) and _inside(real, real_folder):
+            problems.append(Problem(rel, "", f"is a symbolic link to {target!r}, a folder that contains "
+                                    "the link itself (a loop)", "delete the link"))
+            return None
+        return real
+
+    walk(root, root, "")
     return sorted(found)
 
 

@@ -164,28 +164,22 @@ def _short(value: str, limit: int = 60) -> str:
     return value if len(value) <= limit else value[:limit] + "…"
 
 
-def _strings(value: Any):
-    """Every string anywhere in a YAML value (keys of mappings included)."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            yield from _strings(k)
-            yield from _strings(v)
-    elif isinstance(value, list):
-        for v in value:
-            yield from _strings(v)
-
-
 def value_problems(path: str, key: str, value: Any) -> list[Problem]:
-    """What no key may hold, whatever its schema: an impossible date, a control character."""
+    """What no key may hold, whatever its schema: an impossible date, a control character
+    (in any string of the value, keys of mappings included)."""
     problems = []
-    for text in _strings(value):
-        if isinstance(text, ImpossibleDate):
+    pending = [value]
+    while pending:
+        text = pending.pop()
+        if isinstance(text, dict):
+            pending += [*text.values(), *text.keys()]
+        elif isinstance(text, list):
+            pending += text
+        elif isinstance(text, ImpossibleDate):
             problems.append(Problem(path, key, f"'{text}' is not a real date ({text.reason})",
                                     "correct the date (e.g. 2026-02-28, 09:30:00), or put it in quotes "
                                     "if it is meant as text"))
-        elif _CONTROL.search(text):
+        elif isinstance(text, str) and _CONTROL.search(text):
             wrong = text_problem(text)
             problems.append(Problem(path, key, f"{wrong}, which no page or feed can carry", wrong.fix))
     return problems
