@@ -240,11 +240,12 @@ def scan_docs(docs: Path, problems: list[Problem]) -> list[str]:
 def layout_problems(layout: Layout) -> list[Problem]:
     """Folders of the layout that would leave the docs folder (`guide_dir: ../..`)."""
     problems = []
-    for key, value in (("guide_dir", layout.guide_dir), ("blog_dir", layout.blog_dir)):
+    for key, value, example in (("plugins.winwin.guide_dir", layout.guide_dir, "guide"),
+                                ("plugins.blog.blog_dir", layout.blog_dir, "blog")):
         parts = value.replace("\\", "/").split("/")
         if os.path.isabs(value) or value.startswith(("/", "\\")) or ".." in parts:
             problems.append(Problem("mkdocs.yml", key, f"{value!r} leaves the docs folder",
-                                    "give a folder inside the docs folder, e.g. guide"))
+                                    f"give a folder inside the docs folder, e.g. {example}"))
     return problems
 
 
