@@ -106,7 +106,7 @@ def test_winwin_serve_comments_runs_isso_beside_the_preview_and_stops_it(tmp_pat
         isso_port = int(cfg.split("listen = http://127.0.0.1:")[1].split("/")[0])
         assert f'src="http://127.0.0.1:{isso_port}/js/embed.min.js"' in html
         assert f"host =\n    http://127.0.0.1:{port}\n    http://localhost:{port}\n" in cfg
-        info = _wait_for(f"http://127.0.0.1:{isso_port}/info", timeout=5)
+        info = _wait_for(f"http://127.0.0.1:{isso_port}/info")  # bounded by its generous default
         assert f'"origin": "http://127.0.0.1:{port}"'.encode() in info
     finally:
         serve.send_signal(signal.SIGINT)
