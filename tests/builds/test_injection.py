@@ -102,6 +102,8 @@ SETTINGS = {
         category: {_yaml("Comments " + FULL)}
         category_id: {_yaml("DIC_" + FULL)}
 """,
+    # site_name: Material prints it raw in an attribute too, so it refuses '"' as well.
+    "site_name: winwin\n": f"site_name: {_yaml('winwin ' + PLAIN.replace(chr(34), chr(39)))}\n",
     "site_description: ": f"site_description: {_yaml('Site ' + FULL)}\nx_old_description: ",
     "site_author: ": f"site_author: {_yaml('Site author ' + FULL)}\nx_old_author: ",
 }

@@ -15,15 +15,29 @@ import posixpath
 from pathlib import Path
 
 from ..content.loader import Layout, Site, load_site
-from ..content.schema import Problem
+from ..content.schema import TITLE_MAX, Problem, text_problem
 from ..errors import WinwinError
 from ..urls import is_http_url, is_safe_link
 
 
 def config_problems(config) -> list[Problem]:
-    """mkdocs.yml's own settings as winwin uses them: `site_url` is printed raw by Material."""
+    """mkdocs.yml's own settings that Material prints raw: `site_url`, `site_name`, `repo_name`."""
     where = os.path.basename(config.config_file_path or "mkdocs.yml")
-    url = config.site_url or ""
+    problems = []
+    for key in ("site_name", "repo_name"):
+        value = config.get(key)
+        if not isinstance(value, str):
+            continue
+        if wrong := text_problem(value, plain=True, max_length=TITLE_MAX):
+            problems.append(Problem(where, key, wrong, wrong.fix))
+        elif '"' in value:
+            # Material's header: aria-label="{{ config.site_name }}".
+            problems.append(Problem(where, key, "contains '\"', which ends an attribute the theme prints it in",
+                                    "use typographic quotes (“ ”) or none"))
+    return problems + _site_url_problems(config.site_url or "", where)
+
+
+def _site_url_problems(url: str, where: str) -> list[Problem]:
     if not url:
         return [Problem(where, "", "'site_url' is not set, so feeds, share links and link previews cannot use "
                         "absolute URLs and no feeds are written", "add 'site_url: https://your.domain/' to "
