@@ -24,6 +24,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import functools
 import hashlib
 import types
 from collections.abc import Callable
@@ -43,6 +44,47 @@ _KNOWN_MODULES = ("mkdocs.", "material.", "mkdocs_winwin.", "paginate")
 _SKIPPED_ATTRIBUTES = frozenset({"md", "render"})
 
 
+_HANDLERS: dict[type, Callable] = {}
+
+
+def _handler_for(t: type) -> Callable:  # noqa: C901 - one dispatch, read top to bottom
+    """The Fingerprint method that digests values of type `t` (the first rule that matches)."""
+    f = Fingerprint
+    rules: list[tuple[tuple[type, ...], Callable]] = [
+        ((type(None), bool, int, float), f._scalar),
+        ((str,), f._str),
+        ((bytes,), f._bytes),
+        ((dt.datetime, dt.date, dt.time), f._time),
+        ((enum.Enum,), f._enum),
+        ((Page,), f._page),
+        ((MkDocsConfig,), f._mkdocs_config),
+        ((Navigation,), f._nav),
+        ((Section,), f._section_token),
+        ((Link,), f._link),
+        ((File,), f._file_token),
+        ((Files,), f._files),
+        ((TableOfContents,), f._toc),
+        ((AnchorLink,), f._attributes),
+        ((BasePlugin,), f._plugin),
+        ((Config,), f._settings),
+        ((types.FunctionType, types.MethodType), f._callable),
+        ((functools.partial,), f._partial),
+        ((types.BuiltinFunctionType, type), f._named),
+    ]
+    if t in (list, tuple):
+        return f._sequence
+    if t is dict:
+        return f._mapping
+    if t in (set, frozenset):
+        return f._set
+    for kinds, handler in rules:
+        if issubclass(t, kinds):
+            return handler
+    if dataclasses.is_dataclass(t):
+        return f._dataclass
+    return f._unknown  # lists and dicts of other classes (paginate.Page) are walked by attributes
+
+
 class Uncacheable(Exception):
     """The context holds something the digest cannot vouch for."""
 
@@ -54,6 +96,11 @@ def digest_bytes(*parts: str | bytes) -> bytes:
         h.update(len(data).to_bytes(8, "little"))
         h.update(data)
     return h.digest()
+
+
+def digest_tokens(tokens: list[str]) -> bytes:
+    """The digest of a walk's tokens: strings carry their length, so one separator is unambiguous."""
+    return hashlib.blake2b("\x1f".join(tokens).encode("utf-8", "surrogatepass"), digest_size=20).digest()
 
 
 class Fingerprint:
@@ -84,13 +131,13 @@ class Fingerprint:
             return None
         finally:
             self._current = None
-        return digest_bytes(self.salt, *out)
+        return digest_bytes(self.salt, digest_tokens(out))
 
     def value(self, obj: object) -> str:
         """The digest of any value (lenient or strict as set), as hex."""
         out: list[str] = []
         self._walk(obj, out)
-        return digest_bytes(*out).hex()
+        return digest_tokens(out).hex()
 
     def once(self, obj: object, compute: Callable[[], str]) -> str:
         """A digest computed once per build for an object that does not change during it."""
@@ -102,72 +149,123 @@ class Fingerprint:
 
     # -- walking --------------------------------------------------------------
 
-    def _walk(self, obj: object, out: list[str]) -> None:  # noqa: C901 - one dispatch, read top to bottom
+    def _walk(self, obj: object, out: list[str]) -> None:
         t = type(obj)
-        if obj is None or t is bool or t is int or t is float:
-            out.append(f"{t.__name__}:{obj!r}")
-        elif isinstance(obj, str):
-            out.append(f"s{len(obj)}:")
-            out.append(obj)
-        elif t is bytes:
-            out.append("b:" + obj.hex())
-        elif isinstance(obj, (dt.datetime, dt.date, dt.time)):
-            out.append(f"{t.__name__}:{obj.isoformat()}:{getattr(obj, 'tzinfo', None)!r}")
-        elif isinstance(obj, enum.Enum):
-            out.append(f"enum:{t.__qualname__}.{obj.name}")
-        elif t is list or t is tuple:
-            out.append(f"{t.__name__}{len(obj)}[")
-            for item in obj:
-                self._walk(item, out)
-            out.append("]")
-        elif t is dict:
-            out.append(f"dict{len(obj)}{{")
-            for k, v in obj.items():
-                self._walk(k, out)
-                self._walk(v, out)
-            out.append("}")
-        elif t is set or t is frozenset:
-            out.append(f"set{len(obj)}{{")
-            out.extend(sorted(self.value(item) for item in obj))
-            out.append("}")
-        elif obj is self._current:
+        handler = _HANDLERS.get(t)
+        if handler is None:
+            handler = _HANDLERS[t] = _handler_for(t)
+        handler(self, obj, out)
+
+    # One handler per kind of value; _handler_for picks it once per type.
+
+    def _scalar(self, obj, out: list[str]) -> None:
+        out.append(f"{type(obj).__name__}:{obj!r}")
+
+    def _str(self, obj: str, out: list[str]) -> None:
+        out.append(f"s{len(obj)}:")
+        out.append(obj)
+
+    def _bytes(self, obj: bytes, out: list[str]) -> None:
+        out.append("b:" + obj.hex())
+
+    def _time(self, obj, out: list[str]) -> None:
+        out.append(f"{type(obj).__name__}:{obj.isoformat()}:{getattr(obj, 'tzinfo', None)!r}")
+
+    def _enum(self, obj: enum.Enum, out: list[str]) -> None:
+        out.append(f"enum:{type(obj).__qualname__}.{obj.name}")
+
+    def _sequence(self, obj, out: list[str]) -> None:
+        out.append(f"{type(obj).__name__}{len(obj)}[")
+        walk, once, current = self._walk, self._once, self._current
+        for item in obj:
+            # A listing holds a thousand posts: those already digested in this
+            # build (neighbours, by what a template shows of them) are looked up.
+            known = once.get(id(item))
+            if known is not None and item is not current:
+                out.append(known)
+            else:
+                walk(item, out)
+        out.append("]")
+
+    def _mapping(self, obj: dict, out: list[str]) -> None:
+        out.append(f"dict{len(obj)}{{")
+        walk = self._walk
+        for k, v in obj.items():
+            walk(k, out)
+            walk(v, out)
+        out.append("}")
+
+    def _set(self, obj, out: list[str]) -> None:
+        out.append(f"set{len(obj)}{{")
+        out.extend(sorted(self.value(item) for item in obj))
+        out.append("}")
+
+    def _page(self, obj: Page, out: list[str]) -> None:
+        if obj is self._current:
             self._guarded(obj, out, lambda: self._page_deep(obj, out))
-        elif isinstance(obj, Page) and isinstance(getattr(obj, "post", None), Page):
+        elif isinstance(getattr(obj, "post", None), Page):
             # A blog excerpt: its content changes with the listing page, walk it all.
             self._guarded(obj, out, lambda: self._object(obj, out))
-        elif isinstance(obj, Page):
+        else:
             out.append(self.once(obj, lambda: self._page_shallow(obj)))
-        elif isinstance(obj, MkDocsConfig):
-            out.append(self.once(obj, lambda: "config:" + self._config(obj)))
-        elif isinstance(obj, Navigation):
-            out.append(self.once(obj, lambda: self._navigation(obj)))
-        elif isinstance(obj, Section):
-            out.append(self.once(obj, lambda: self._section(obj)))
-        elif isinstance(obj, Link):
-            out.append(f"link:{obj.title!r}:{obj.url!r}")
-        elif isinstance(obj, File):
-            out.append(self._file(obj))
-        elif isinstance(obj, Files):
-            out.append(self.once(obj, lambda: digest_bytes(*map(self._file, obj)).hex()))
-        elif isinstance(obj, TableOfContents):
-            self._walk(list(obj.items), out)
-        elif isinstance(obj, AnchorLink):
-            self._guarded(obj, out, lambda: self._walk(vars(obj), out))
-        elif isinstance(obj, BasePlugin):
-            out.append(f"plugin:{t.__module__}.{t.__qualname__}")
-            self._walk(obj.config, out)
-        elif isinstance(obj, Config):
-            out.append(f"cfg:{t.__qualname__}")
-            self._walk(dict(obj.items()), out)
-        elif isinstance(obj, (types.FunctionType, types.MethodType)):
-            self._guarded(obj, out, lambda: self._function(obj, out))
-        elif isinstance(obj, (types.BuiltinFunctionType, type)):
-            out.append(f"callable:{getattr(obj, '__module__', '')}.{getattr(obj, '__qualname__', '')}")
-        elif dataclasses.is_dataclass(obj):
-            out.append(f"dc:{t.__module__}.{t.__qualname__}")
-            self._walk([getattr(obj, f.name) for f in dataclasses.fields(obj)], out)
-        elif type(obj).__module__.startswith(_KNOWN_MODULES) and hasattr(obj, "__dict__"):
-            self._guarded(obj, out, lambda: self._object(obj, out))
+
+    def _mkdocs_config(self, obj: MkDocsConfig, out: list[str]) -> None:
+        out.append(self.once(obj, lambda: "config:" + self._config(obj)))
+
+    def _nav(self, obj: Navigation, out: list[str]) -> None:
+        out.append(self.once(obj, lambda: self._navigation(obj)))
+
+    def _section_token(self, obj: Section, out: list[str]) -> None:
+        out.append(self.once(obj, lambda: self._section(obj)))
+
+    def _link(self, obj: Link, out: list[str]) -> None:
+        out.append(f"link:{obj.title!r}:{obj.url!r}")
+
+    def _file_token(self, obj: File, out: list[str]) -> None:
+        out.append(self._file(obj))
+
+    def _files(self, obj: Files, out: list[str]) -> None:
+        out.append(self.once(obj, lambda: digest_bytes(*map(self._file, obj)).hex()))
+
+    def _toc(self, obj: TableOfContents, out: list[str]) -> None:
+        self._sequence(list(obj.items), out)
+
+    def _attributes(self, obj, out: list[str]) -> None:
+        self._guarded(obj, out, lambda: self._object(obj, out))
+
+    def _plugin(self, obj: BasePlugin, out: list[str]) -> None:
+        # By its settings, which stay the same through a build.
+        out.append(self.once(obj, lambda: self._plugin_settings(obj)))
+
+    def _plugin_settings(self, obj: BasePlugin) -> str:
+        t = type(obj)
+        parts = [f"plugin:{t.__module__}.{t.__qualname__}"]
+        self._walk(obj.config, parts)
+        return digest_tokens(parts).hex()
+
+    def _settings(self, obj: Config, out: list[str]) -> None:
+        out.append(f"cfg:{type(obj).__qualname__}")
+        self._mapping(dict(obj.items()), out)
+
+    def _callable(self, obj, out: list[str]) -> None:
+        self._guarded(obj, out, lambda: self._function(obj, out))
+
+    def _partial(self, obj: functools.partial, out: list[str]) -> None:
+        out.append("partial")
+        self._walk([obj.func, obj.args, obj.keywords], out)
+
+    def _named(self, obj, out: list[str]) -> None:
+        out.append(f"callable:{getattr(obj, '__module__', '')}.{getattr(obj, '__qualname__', '')}")
+
+    def _dataclass(self, obj, out: list[str]) -> None:
+        t = type(obj)
+        out.append(f"dc:{t.__module__}.{t.__qualname__}")
+        self._sequence([getattr(obj, f.name) for f in dataclasses.fields(obj)], out)
+
+    def _unknown(self, obj, out: list[str]) -> None:
+        t = type(obj)
+        if t.__module__.startswith(_KNOWN_MODULES) and hasattr(obj, "__dict__"):
+            self._attributes(obj, out)
         elif self.lenient:
             text = repr(obj)
             out.append(f"opaque:{t.__module__}.{t.__qualname__}" + ("" if " at 0x" in text else ":" + text))
@@ -251,19 +349,19 @@ class Fingerprint:
                     self._walk([v.title if isinstance(v, Page) else v for v in value], parts)
         finally:
             self._current = saved
-        return digest_bytes(*parts).hex()
+        return digest_tokens(parts).hex()
 
     def _navigation(self, nav: Navigation) -> str:
         parts: list[str] = ["nav"]
         self._walk(list(nav.items), parts)
         self._walk(list(nav.pages), parts)
         self._walk(nav.homepage, parts)
-        return digest_bytes(*parts).hex()
+        return digest_tokens(parts).hex()
 
     def _section(self, section: Section) -> str:
         parts: list[str] = [f"section:{section.title!r}"]
         self._walk(list(section.children or ()), parts)
-        return digest_bytes(*parts).hex()
+        return digest_tokens(parts).hex()
 
     @staticmethod
     def _file(file: File) -> str:
@@ -287,4 +385,4 @@ class Fingerprint:
                     self._walk(value, parts)
         finally:
             self.lenient = lenient
-        return digest_bytes(*parts).hex()
+        return digest_tokens(parts).hex()

@@ -30,6 +30,8 @@ import re
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 
+import jinja2
+import jinja2.bccache
 from mkdocs.plugins import BasePlugin, event_priority
 
 from .fingerprint import Fingerprint, digest_bytes
@@ -192,7 +194,9 @@ class MemoTemplate:
     def render(self, *args, **kwargs):
         layer = self._layer
         context = args[0] if len(args) == 1 and not kwargs else None
-        if not isinstance(context, dict) or context.get("page") is None or layer.fingerprint is None:
+        # Only the page template MkDocs renders with the context every plugin
+        # has seen; a plugin's own partial renders (cheap) are left alone.
+        if context is None or context is not layer.page_context or layer.fingerprint is None:
             return self._template.render(*args, **kwargs)
         key = layer.fingerprint.context_key(self._template.name or "", context)
         if key is None:
@@ -215,8 +219,10 @@ class IncrementalLayer(BasePlugin):
         super().__init__()
         self.memo = memo or Memo()
         self.fingerprint: Fingerprint | None = None
+        self.page_context: dict | None = None
         self.md_salt = b""
         self.versions = tool_versions()
+        self.bytecode = MemoryBytecodeCache()
 
     def on_config(self, config):
         self.fingerprint = None
@@ -263,11 +269,20 @@ class IncrementalLayer(BasePlugin):
 
             get_template.winwin_memo = True
             env.get_template = get_template
+        env.bytecode_cache = self.bytecode  # templates compiled once per session, not per build
         self._memoise_excerpts(config)
+        self._memoise_search(config)
         return env
+
+    # Last: the context MkDocs renders the page with, once every plugin has added to it.
+    @event_priority(-1000)
+    def on_page_context(self, context, *, page, config, nav):
+        self.page_context = context
+        return context
 
     def on_post_build(self, *, config):
         self.fingerprint = None
+        self.page_context = None
         self.memo.prune()
 
     # -------------------------------------------------------------------------
@@ -302,6 +317,37 @@ class IncrementalLayer(BasePlugin):
                 if isinstance(once, ExcerptOnce) and "_convert" not in once.__dict__:
                     once._convert = self._excerpt_convert(once, post)
 
+    def _memoise_search(self, config) -> None:
+        """Material's search index: a page's entries reused while what they are made of is unchanged."""
+        for plugin in config.plugins.values():
+            index = getattr(plugin, "search_index", None)
+            entries = getattr(index, "entries", None)
+            add = getattr(index, "add_entry_from_context", None)
+            if not isinstance(entries, list) or add is None or "add_entry_from_context" in vars(index):
+                continue
+            index.add_entry_from_context = self._search_entries(index, add, plugin)
+
+    def _search_entries(self, index, add, plugin):
+        memo = self.memo
+        settings = Fingerprint(lenient=True).value(getattr(plugin, "config", None))
+
+        def add_entry_from_context(page):
+            try:
+                key = digest_bytes(self.versions, settings, Fingerprint().value(
+                    [page.content, page.url, page.title, page.meta, page.toc]))
+            except Exception:  # noqa: BLE001 - anything the digest cannot vouch for: index as usual
+                return add(page)
+            done = memo.get("search", key)
+            if done is not None:
+                index.entries.extend(copy.deepcopy(done))
+                return None
+            before = len(index.entries)
+            result = add(page)
+            memo.put("search", key, copy.deepcopy(index.entries[before:]))
+            return result
+
+        return add_entry_from_context
+
     def _excerpt_convert(self, once, post):
         original, memo, relpath, excerpt = once._convert, self.memo, once.relpath, once.excerpt
 
@@ -323,6 +369,21 @@ class IncrementalLayer(BasePlugin):
             return result
 
         return convert
+
+
+class MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept in memory; Jinja itself checks each against its source's checksum."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = self.store.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
 
 
 def _theme_state(dirs: tuple[str, ...], static: frozenset[str]) -> tuple[str, set[str]]:
