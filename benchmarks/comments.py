@@ -4,12 +4,14 @@ Generates N pointer posts (benchmarks/build.py's content) and builds them
 twice with the "full" winwin plugins (core + prompts): once as they are, once
 with a PAGE.comments.yml beside every post holding 10 comments (3 of them
 replies, a third with Markdown, the rest plain prose) and 2 reactions. The
-target is a ratio of at most 1.1 at N = 1000.
+target is a ratio of at most 1.1 at N = 1000, judged on CPU seconds (user +
+system of the build process): on a shared machine the wall clock moves by
+more than the 10% being measured, the CPU time far less. Both are printed.
 
     .venv/bin/python benchmarks/comments.py            # N = 1000, best of 3
     .venv/bin/python benchmarks/comments.py 200 --repeat 2
 
-Exits 1 when the ratio of the best wall times is above --max-ratio.
+Exits 1 when the ratio of the best CPU times is above --max-ratio.
 """
 
 from __future__ import annotations
@@ -82,8 +84,9 @@ def main() -> None:
         print(f"{'posts':>6} {'without s':>10} {'with s':>8} {'ratio':>6}   {'without cpu':>11} {'with cpu':>9} {'cpu ratio':>9}")
         print(f"{args.posts:>6} {without.wall:>10.2f} {with_.wall:>8.2f} {ratio:>6.3f}"
               f"   {without.cpu:>11.2f} {with_.cpu:>9.2f} {with_.cpu / without.cpu:>9.3f}")
-        if ratio > args.max_ratio:
-            sys.exit(f"With comments the build takes {ratio:.3f}x as long, above {args.max_ratio}.")
+        cpu_ratio = with_.cpu / without.cpu
+        if cpu_ratio > args.max_ratio:
+            sys.exit(f"With comments the build takes {cpu_ratio:.3f}x the CPU time, above {args.max_ratio}.")
     finally:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
