@@ -20,7 +20,8 @@ class Report:
     comments_kept: int = 0
     left_out: list[LeftOut] = field(default_factory=list)
     images_fetched: int = 0
-    images_planned: int = 0  # dry run: would be fetched
+    images_planned: int = 0  # dry run: would be fetched; --no-images: left remote
+    images_off: bool = False  # --no-images
     images_remote: dict[str, str] = field(default_factory=dict)  # url -> why (and post)
     redirects: int = 0
     pages_dir: str = "pages"
@@ -48,7 +49,9 @@ class Report:
         entries = [item for item in self.left_out if item.what != "comment"]
         if entries:
             out.append("Entries left out: " + "; ".join(f"{e.what} '{e.title}' ({e.reason})" for e in entries) + ".")
-        if self.dry_run:
+        if self.images_off:
+            out.append(f"Images: not fetched (--no-images); {self.images_planned} of the old blog stay remote.")
+        elif self.dry_run:
             out.append(f"Images: would fetch up to {self.images_planned} from the old blog.")
         else:
             out.append(f"Images fetched: {self.images_fetched}; left remote: {len(self.images_remote)}.")

@@ -108,7 +108,7 @@ class _Importer:
         self.docs = Path(options.docs_dir)
         self.staging = Staging(self.docs, dry_run=options.dry_run)
         self.report = Report(source, export.label, is_feed=export.is_feed, dry_run=options.dry_run,
-                             pages_dir=f"{options.docs_dir.name}/{options.pages_dir}")
+                             pages_dir=f"{options.docs_dir.name}/{options.pages_dir}", images_off=not options.images)
         self.report.left_out.extend(export.left_out)
         self.report.problems.extend(export.problems)
         self.images = Images(

@@ -177,3 +177,9 @@ def test_a_title_without_latin_letters_gets_a_stable_file_name(tmp_path):
     first = import_blog(str(wxr(tmp_path, "a.json", feed)), options(tmp_path / "docs", images=False))
     again = import_blog(str(wxr(tmp_path, "a.json", feed)), options(tmp_path / "docs", images=False))
     assert first.written[-1].startswith("blog/posts/post-") and again.written == []
+
+
+def test_no_images_says_what_stays_remote(tmp_path):
+    source = (FIXTURES / "wordpress.xml").read_text("utf-8").replace("{{BASE}}", "https://old.example")
+    report = import_blog(str(wxr(tmp_path, "w.xml", source)), options(tmp_path / "docs", images=False))
+    assert "Images: not fetched (--no-images); 4 of the old blog stay remote." in report.render()
