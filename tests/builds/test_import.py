@@ -17,7 +17,7 @@ from lxml import html as lxml_html
 
 from mkdocs_winwin.cli.main import main
 from mkdocs_winwin.comments.load import parse_conversation
-from tests.support import MINIMAL_CONFIG, build_tree, small_site, write_tree
+from tests.support import HELLO_POST, MINIMAL_CONFIG, build_tree, small_site, write_tree
 from tests.unit.importing.conftest import export_file, old_blog  # noqa: F401  (fixtures)
 
 # Every commenter's (and the blog owner's) address and IP in the fixtures.
@@ -228,14 +228,6 @@ def test_aliases_written_by_hand(tmp_path):
         build_tree(bad, strict=True)
 
 
-HELLO_WITH_ALIASES = """\
----
-title: Hello
-date: 2026-01-02
-authors: [ann]
-themes: [first]
-description: A first post.
-aliases: [/2026/01/hello.html, /blog/2026/01/02/hello/]
----
-Hello text.
-"""
+HELLO_WITH_ALIASES = HELLO_POST.replace(
+    "description: A first post.\n",
+    "description: A first post.\naliases: [/2026/01/hello.html, /blog/2026/01/02/hello/]\n")

@@ -23,6 +23,7 @@ from ..comments.files import dump as dump_conversation
 from ..comments.load import parse_conversation
 from ..comments.merge import merge
 from ..comments.model import Comment, Conversation, comments_file
+from ..content.loader import Layout
 from ..errors import ConfigError, ContentError
 from . import files
 from .assemble import slugify
@@ -66,11 +67,11 @@ class Options:
 
     @property
     def posts_dir(self) -> str:
-        return f"{self.blog_dir}/posts"
+        return Layout(blog_dir=self.blog_dir).posts_dir
 
     @property
     def authors_file(self) -> str:
-        return f"{self.blog_dir}/.authors.yml"
+        return Layout(blog_dir=self.blog_dir).authors_file
 
 
 def parse(source_path: Path, where: str, kind: str) -> Export:
