@@ -244,8 +244,14 @@ class Fingerprint:
         return digest_tokens(parts).hex()
 
     def _settings(self, obj: Config, out: list[str]) -> None:
-        out.append(f"cfg:{type(obj).__qualname__}")
-        self._mapping(dict(obj.items()), out)
+        # Settings (a post's front matter as Material's blog validated it) are
+        # set before templates render, when this digest is made: once per build.
+        out.append(self.once(obj, lambda: self._settings_digest(obj)))
+
+    def _settings_digest(self, obj: Config) -> str:
+        parts = [f"cfg:{type(obj).__qualname__}"]
+        self._mapping(dict(obj.items()), parts)
+        return digest_tokens(parts).hex()
 
     def _callable(self, obj, out: list[str]) -> None:
         self._guarded(obj, out, lambda: self._function(obj, out))

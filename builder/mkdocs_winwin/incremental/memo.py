@@ -225,6 +225,7 @@ class IncrementalLayer(BasePlugin):
         self.bytecode = MemoryBytecodeCache()
 
     def on_config(self, config):
+        self._memoise_readtime()
         self.fingerprint = None
         self.memo.reset_counts()
         source = b""
@@ -317,6 +318,29 @@ class IncrementalLayer(BasePlugin):
                 if isinstance(once, ExcerptOnce) and "_convert" not in once.__dict__:
                     once._convert = self._excerpt_convert(once, post)
 
+    def _memoise_readtime(self) -> None:
+        """Material's blog times each post by parsing its HTML: a pure function, reused per HTML."""
+        try:
+            from material.plugins.blog import plugin as blog
+        except ImportError:
+            return
+        original = getattr(blog, "readtime", None)
+        if original is None or getattr(original, "winwin_memo", False):
+            return
+        memo = self.memo
+
+        def readtime(html: str, words_per_minute: int):
+            key = digest_bytes(self.versions, html, str(words_per_minute))
+            done = memo.get("readtime", key)
+            if done is None:
+                done = (original(html, words_per_minute),)
+                memo.put("readtime", key, done)
+            return done[0]
+
+        readtime.winwin_memo = True
+        readtime.original = original
+        blog.readtime = readtime
+
     def _memoise_search(self, config) -> None:
         """Material's search index: a page's entries reused while what they are made of is unchanged."""
         for plugin in config.plugins.values():
@@ -339,11 +363,11 @@ class IncrementalLayer(BasePlugin):
                 return add(page)
             done = memo.get("search", key)
             if done is not None:
-                index.entries.extend(copy.deepcopy(done))
+                index.entries.extend(map(_copy_entry, done))
                 return None
             before = len(index.entries)
             result = add(page)
-            memo.put("search", key, copy.deepcopy(index.entries[before:]))
+            memo.put("search", key, [_copy_entry(e) for e in index.entries[before:]])
             return result
 
         return add_entry_from_context
@@ -369,6 +393,14 @@ class IncrementalLayer(BasePlugin):
             return result
 
         return convert
+
+
+def _copy_entry(entry: dict) -> dict:
+    """A search entry (strings, and a list of tag strings) copied; anything else deeply."""
+    if all(isinstance(v, (str, int, float)) or (isinstance(v, list) and all(isinstance(i, str) for i in v))
+           for v in entry.values()):
+        return {k: list(v) if isinstance(v, list) else v for k, v in entry.items()}
+    return copy.deepcopy(entry)
 
 
 class MemoryBytecodeCache(jinja2.BytecodeCache):

@@ -129,7 +129,7 @@ class ExcerptOnce:
         excerpt.content = self._relink(content, page.url)
         if more is not None:
             excerpt.more = self._relink(more, page.url)
-        excerpt.toc = get_toc(copy.deepcopy(tokens))
+        excerpt.toc = get_toc(tokens)  # a new TableOfContents; get_toc only reads the tokens
         excerpt.file.url = excerpt.post.url
 
     @staticmethod
