@@ -13,7 +13,8 @@ Two folders of cases, one runner:
 
 The `.expected` file lists, per problem, the substrings one reported line must
 contain: the file, the key, the bad value, the valid values, the fix
-(`config_errors:` for settings MkDocs' own config check refuses). Then:
+(`config_errors:` / `config_warnings:` for what MkDocs' own config check
+refuses / warns about). Then:
 
 - `winwin check` exits 1 and reports exactly those problems (all of them),
   never a traceback;
@@ -59,6 +60,7 @@ class Case:
     errors: tuple[tuple[str, ...], ...]
     warnings: tuple[tuple[str, ...], ...]
     config_errors: tuple[tuple[str, ...], ...] = ()
+    config_warnings: tuple[tuple[str, ...], ...] = ()  # MkDocs' own: fail only under --strict
     plugins: str = ""  # lines added under `plugins:` of the small site's mkdocs.yml
     folders: tuple[str, ...] = ()
     symlinks: dict[str, str] = field(default_factory=dict)
@@ -81,6 +83,7 @@ class Case:
             errors=_parts(expected.get("errors")),
             warnings=_parts(expected.get("warnings")),
             config_errors=_parts(expected.get("config_errors")),
+            config_warnings=_parts(expected.get("config_warnings")),
             plugins=expected.get("plugins", ""),
             folders=tuple(expected.get("folders") or ()),
             symlinks=dict(expected.get("symlinks") or {}),
@@ -165,7 +168,7 @@ def test_check_reports_every_problem(tmp_path, kind, name):
     config = str(case.site(tmp_path) / "mkdocs.yml")
     result = run("check", "-f", config)
     assert result.exit_code == (1 if case.fails else 0), result.output
-    for parts in case.config_errors:
+    for parts in case.config_errors + case.config_warnings:
         assert has_line(result.output, parts), (parts, result.output)
     if case.config_errors:
         return
@@ -185,12 +188,12 @@ def test_strict_build_fails_with_the_messages_and_writes_nothing(tmp_path, good_
     # `check --strict` agrees: both fail or both pass, and what it reports the build says word for word.
     checked = run("check", "--strict", "-f", config)
     assert checked.exit_code == result.exit_code, (checked.output, result.output)
-    if not (case.fails or case.warnings):
+    if not (case.fails or case.warnings or case.config_warnings):
         assert result.exit_code == 0, result.output
         assert (root / "site" / "index.html").is_file()
         return
     assert result.exit_code == 1, result.output
-    for parts in case.errors + case.warnings + case.config_errors:
+    for parts in case.errors + case.warnings + case.config_errors + case.config_warnings:
         assert has_line(result.output, parts), (parts, result.output)
     for line in reported(checked.output, "error") + reported(checked.output, "warning"):
         assert line.split(": ", 1)[1] in result.output, (line, result.output)

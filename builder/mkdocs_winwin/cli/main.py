@@ -15,11 +15,11 @@ import click
 from .options import CONFIG_OPTION, _fail, load_mkdocs_config
 
 
-def _site_settings(config_file: str):
+def _site_settings(config_file: str, strict: bool = False):
     """The MkDocs config and our plugin's content layout, without building."""
     from ..plugins.core import site_layout
 
-    config = load_mkdocs_config(config_file)
+    config = load_mkdocs_config(config_file, strict)
     plugin = config.plugins.get("winwin")
     if plugin is None:
         _fail(f"{config_file}: the 'winwin' plugin is not enabled. Fix: add '- winwin' under 'plugins:'.")
@@ -116,7 +116,7 @@ def check(config_file: str, strict: bool) -> None:
     """Validate everything the build would refuse (content, settings, picks) without building."""
     from ..plugins.check import site_problems
 
-    config, layout = _site_settings(config_file)
+    config, layout = _site_settings(config_file, strict)
     site, problems = site_problems(config, layout)
     for problem in problems:
         label = "warning" if problem.warning else "error"

@@ -17,12 +17,15 @@ def _fail(message: str) -> None:
     sys.exit(1)
 
 
-def load_mkdocs_config(config_file: str):
-    """The site's MkDocs config, or a clear message and exit 1."""
+def load_mkdocs_config(config_file: str, strict: bool = False):
+    """The site's MkDocs config, or a clear message and exit 1.
+
+    `strict`: MkDocs' own config warnings (an unknown setting) fail too, as in `build --strict`.
+    """
     from mkdocs.config import load_config
-    from mkdocs.exceptions import ConfigurationError
+    from mkdocs.exceptions import MkDocsException
 
     try:
-        return load_config(config_file)
-    except (ConfigurationError, OSError) as exc:
+        return load_config(config_file, strict=strict or None)
+    except (MkDocsException, OSError) as exc:
         _fail(f"{config_file}: {exc}")
