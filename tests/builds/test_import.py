@@ -206,11 +206,15 @@ def test_imported_comments_show_threaded_in_the_built_page(tmp_path, export_file
         assert private not in text, private
 
 
-def test_imported_site_passes_winwin_check(tmp_path, export_file):
+def test_imported_site_passes_winwin_check_and_winwin_build_strict(tmp_path, export_file):
     root = plain_blog(tmp_path / "site")
     run_import(root, export_file("blogger-classic.xml"))
     result = CliRunner().invoke(main, ["check", "-f", str(root / "mkdocs.yml")], catch_exceptions=False)
     assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(main, ["build", "--strict", "-f", str(root / "mkdocs.yml"),
+                                       "-d", str(tmp_path / "out")], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out/2011/03/everything-markup.html").is_file()
 
 
 def test_aliases_written_by_hand(tmp_path):
