@@ -169,12 +169,14 @@ def value_problems(path: str, key: str, value: Any) -> list[Problem]:
     (in any string of the value, keys of mappings included)."""
     problems = []
     pending = [value]
+    seen: set[int] = set()  # YAML aliases share one object: a "billion laughs" is walked once per node
     while pending:
         text = pending.pop()
-        if isinstance(text, dict):
-            pending += [*text.values(), *text.keys()]
-        elif isinstance(text, list):
-            pending += text
+        if isinstance(text, (dict, list)):
+            if id(text) in seen:
+                continue
+            seen.add(id(text))
+            pending += [*text.values(), *text.keys()] if isinstance(text, dict) else text
         elif isinstance(text, ImpossibleDate):
             problems.append(Problem(path, key, f"'{text}' is not a real date ({text.reason})",
                                     "correct the date (e.g. 2026-02-28, 09:30:00), or put it in quotes "
