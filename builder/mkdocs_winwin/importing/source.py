@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -49,7 +50,48 @@ def open_source(given: str, max_mb: int = DEFAULT_MAX_MB, fetcher: Fetcher | Non
     if size > max_mb * MB:
         raise _too_big(given, size, max_mb)
     source = Source(given, path, "")
+    if source.head().startswith(b"PK\x03\x04"):
+        return _from_zip(given, path, max_mb)
     return Source(given, path, detect(source.head(), given))
+
+
+# What a Google Takeout or a hand-made archive may hold: the export is the one such file inside.
+_EXPORT_NAMES = ("feed.atom", ".xml")
+
+
+def _from_zip(given: str, path: Path, max_mb: int) -> Source:
+    """The one export inside a zip (Google Takeout gives Blogger's feed.atom in one), copied out bounded."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise SourceError(given, f"looks like a zip archive but cannot be opened ({exc})",
+                          "download the archive again, or unzip it and import the export inside") from None
+    with archive:
+        members = [m for m in archive.infolist() if not m.is_dir() and m.filename.lower().endswith(_EXPORT_NAMES)
+                   and "__MACOSX" not in m.filename]
+        if len(members) != 1:
+            found = ", ".join(m.filename for m in members[:5]) or "none"
+            raise SourceError(given, f"is a zip archive with {len(members)} exports in it ({found})",
+                              "unzip it and import the export you want, e.g. Takeout/Blogger/Blogs/NAME/feed.atom")
+        member = members[0]
+        where = f"{given}:{member.filename}"
+        if member.file_size > max_mb * MB:
+            raise _too_big(where, member.file_size, max_mb)
+        handle = tempfile.NamedTemporaryFile(prefix="winwin-import-", suffix=".export", delete=False)
+        copied = 0
+        try:
+            with handle, archive.open(member) as inside:
+                # Counted as it is copied: an archive's stated sizes are not to be trusted (zip bombs).
+                while chunk := inside.read(1024 * 1024):
+                    copied += len(chunk)
+                    if copied > max_mb * MB:
+                        raise _too_big(where, copied, max_mb)
+                    handle.write(chunk)
+            extracted = Path(handle.name)
+            return Source(where, extracted, detect(Source(where, extracted, "").head(), where), temporary=True)
+        except BaseException:
+            Path(handle.name).unlink(missing_ok=True)
+            raise
 
 
 def _download(url: str, max_mb: int, fetcher: Fetcher) -> Source:

@@ -183,3 +183,45 @@ def test_no_images_says_what_stays_remote(tmp_path):
     source = (FIXTURES / "wordpress.xml").read_text("utf-8").replace("{{BASE}}", "https://old.example")
     report = import_blog(str(wxr(tmp_path, "w.xml", source)), options(tmp_path / "docs", images=False))
     assert "Images: not fetched (--no-images); 4 of the old blog stay remote." in report.render()
+
+
+def test_a_takeout_zip(tmp_path):
+    import zipfile
+
+    archive = tmp_path / "takeout-20260101.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as out:
+        out.writestr("Takeout/Blogger/Blogs/Old Coffee Blog/feed.atom", (FIXTURES / "blogger-takeout.atom").read_text())
+        out.writestr("Takeout/Blogger/Blogs/Old Coffee Blog/theme-classic.html", "<html></html>")
+        out.writestr("__MACOSX/Takeout/._feed.atom", b"junk")
+    report = import_blog(str(archive), options(tmp_path / "docs", images=False))
+    assert report.kind_label == "Blogger export (Google Takeout feed.atom)" and report.posts == 3
+    assert not list(Path(__import__("tempfile").gettempdir()).glob("winwin-import-*.export"))
+
+
+def test_a_zip_with_no_export_or_too_many(tmp_path):
+    import zipfile
+
+    from mkdocs_winwin.errors import SourceError
+
+    empty, two = tmp_path / "empty.zip", tmp_path / "two.zip"
+    with zipfile.ZipFile(empty, "w") as out:
+        out.writestr("photo.jpg", b"x")
+    with zipfile.ZipFile(two, "w") as out:
+        out.writestr("a/feed.atom", "<feed/>")
+        out.writestr("b/feed.atom", "<feed/>")
+    with pytest.raises(SourceError, match="is a zip archive with 0 exports in it"):
+        import_blog(str(empty), options(tmp_path / "docs"))
+    with pytest.raises(SourceError, match=r"with 2 exports in it \(a/feed.atom, b/feed.atom\)"):
+        import_blog(str(two), options(tmp_path / "docs"))
+
+
+def test_a_zip_bomb_is_cut_at_the_size_limit(tmp_path):
+    import zipfile
+
+    from mkdocs_winwin.errors import SourceError
+
+    bomb = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as out:
+        out.writestr("feed.atom", b"<feed>" + b" " * (3 * 1024 * 1024))
+    with pytest.raises(SourceError, match="more than the 1 MB an import reads"):
+        import_blog(str(bomb), options(tmp_path / "docs", max_mb=1))
