@@ -202,3 +202,17 @@ def test_an_older_wal_store_is_read_and_turned_into_one_file_by_the_writer(tmp_p
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA journal_mode").fetchone() != ("wal",)  # rollback modes are per connection
     db.close()
+
+
+def test_a_full_disk_is_named_and_the_store_keeps_what_it_had(tmp_path):
+    filled(tmp_path, count=5)
+    with open_store(tmp_path) as store:
+        store.articles()  # connects
+        # SQLite's own page cap gives the error a full disk gives (SQLITE_FULL).
+        pages = store._db.execute("PRAGMA page_count").fetchone()[0]
+        store._db.execute(f"PRAGMA max_page_count={pages}")
+        with pytest.raises(StoreError, match=r"cannot be written: the disk is full; it keeps what it had\. Fix: "):
+            store.save(SourceState("s3", "https://c.example/f", "C"),
+                       [Article(**{**article(f"c{i}", "s3").__dict__, "summary": "x" * 2000}) for i in range(200)])
+    with open_store(tmp_path, read_only=True) as store:
+        assert len(store.articles()) == 6

@@ -1,7 +1,7 @@
 """The article model shared by fetching, the store, curation and the reading list.
 
 Everything in an Article came from an untrusted feed, but it has already been
-made safe when the Article is built (see reading_list.fetch): `title` and `summary`
+made safe when the Article is built (see reading_list.parse): `title` and `summary`
 are plain text (no markup), `url` is an absolute http(s) URL. Templates still
 escape them.
 """

@@ -218,6 +218,9 @@ class Store:
                     str(self.path), f"is locked by another process and stayed locked for {self.lock_wait:g} s",
                     "wait for the other 'winwin feeds fetch' or build to finish, then run this again",
                 ) from None
+            if "full" in str(exc):
+                raise StoreError(str(self.path), "cannot be written: the disk is full; it keeps what it had",
+                                 f"free some space on the disk of {self.path.parent}, then fetch again") from None
             if "readonly" in str(exc).replace(" ", "") or "read-only" in str(exc):
                 raise StoreError(str(self.path), f"cannot be written ({exc})",
                                  f"make {self.path.parent} writable for this user") from None
@@ -226,6 +229,9 @@ class Store:
         except sqlite3.DatabaseError as exc:
             raise StoreError(str(self.path), f"is damaged ({exc})",
                              "run 'winwin feeds fetch': it moves the damaged store aside and rebuilds it") from None
+        except OSError as exc:  # creating or moving the file: a read-only folder, a full disk
+            raise StoreError(str(self.path), f"cannot be written ({exc.strerror or exc})",
+                             f"make {self.path.parent} writable for this user, with space to spare") from None
 
     def _open(self, mode: str) -> sqlite3.Connection:
         uri = f"file:{quote(str(self.path.absolute()))}?mode={mode}"
@@ -398,15 +404,15 @@ class Store:
         if self.read_only:
             raise StoreError(str(self.path), "was opened read-only and cannot be written",
                              "write through open_store(cache_dir) (the fetch), never from the build")
-        db = self._connect(create=True)
         with self._errors():
+            db = self._connect(create=True)
             db.execute("BEGIN IMMEDIATE")
-        try:
-            yield db
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        with self._errors():
+            try:
+                yield db
+            except BaseException:
+                with contextlib.suppress(sqlite3.Error):  # SQLite may have rolled back already (disk full)
+                    db.execute("ROLLBACK")
+                raise
             db.execute("COMMIT")
 
     def save(self, state: SourceState, articles: Iterable[Article] = ()) -> int:
