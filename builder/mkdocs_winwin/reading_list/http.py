@@ -78,10 +78,11 @@ def _public(ip: str) -> bool:
 
 
 def _addresses(host: str, port: int) -> list[str]:
+    """The addresses `host` resolves to; httpcore.ConnectError when it resolves to none."""
     try:
         return sorted({info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)})
-    except (socket.gaierror, UnicodeError):
-        return []
+    except (socket.gaierror, UnicodeError) as exc:
+        raise httpcore.ConnectError(f"{host} does not resolve ({exc})") from exc
 
 
 def _left(timeout: float | None) -> float | None:
@@ -122,10 +123,8 @@ class _GuardedBackend(httpcore.SyncBackend):
             if not _public(ip) and (ip, port) not in _limits.private_ok:
                 shown = host if host == ip else f"{host} = {ip}"
                 raise httpcore.ConnectError(f"refused: {shown}, port {port}")
-        if not addresses:  # let the socket layer say why the name does not resolve
-            return _DeadlineStream(super().connect_tcp(host, port, _left(timeout), local_address, socket_options))
         # Connect to the addresses just checked, not to a second DNS answer.
-        error: Exception = httpcore.ConnectError(f"{host} has no address")
+        error: Exception = httpcore.ConnectError(f"{host} has no address")  # getaddrinfo gives at least one
         for ip in addresses:
             try:
                 return _DeadlineStream(super().connect_tcp(ip, port, _left(timeout), local_address, socket_options))
@@ -160,7 +159,11 @@ def _origin(url: str) -> tuple[str, int]:
 def _private_origin(url: str) -> frozenset[tuple[str, int]]:
     """The source's own non-public addresses (with its port): the only ones it may be fetched from."""
     host, port = _origin(url)
-    return frozenset((ip, port) for ip in _addresses(host, port) if not _public(ip))
+    try:
+        found = _addresses(host, port)
+    except httpcore.ConnectError:  # the connection will say so
+        return frozenset()
+    return frozenset((ip, port) for ip in found if not _public(ip))
 
 
 def without_credentials(url: str) -> str:
