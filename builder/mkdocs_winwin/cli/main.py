@@ -84,13 +84,18 @@ def build(config_file: str, strict: bool, site_dir: str | None, fetch_first: boo
 @click.option("--comments", is_flag=True,
               help="Also run a local Isso comment server (SQLite in .cache/winwin/isso/) and point the pages at it.")
 def serve(config_file: str, port: int, comments: bool) -> None:
-    """Preview the site on 127.0.0.1 with live reload; drafts are shown."""
+    """Preview the site on 127.0.0.1 with live reload; drafts are shown.
+
+    Each edit rebuilds only what changed (the site stays built in memory), an
+    open page reloads when it changed, and a content error shows on the page
+    while the last good version stays up.
+    """
     import os
 
-    from mkdocs.commands.serve import serve as mkdocs_serve
+    from ..incremental.preview import serve as preview
 
     if not comments:
-        mkdocs_serve(config_file, livereload=True, dev_addr=f"127.0.0.1:{port}")
+        preview(config_file, port=port)
         return
     from ..prompts.isso import IssoError, IssoServer
     from ..plugins.prompts import ISSO_URL_ENV
@@ -102,7 +107,7 @@ def serve(config_file: str, port: int, comments: bool) -> None:
             click.echo(f"Comments: Isso on {isso.url} (database {isso.db}, log {isso.log_file})")
             os.environ[ISSO_URL_ENV] = isso.url
             try:
-                mkdocs_serve(config_file, livereload=True, dev_addr=f"127.0.0.1:{port}")
+                preview(config_file, port=port)
             finally:
                 os.environ.pop(ISSO_URL_ENV, None)
     except IssoError as exc:
