@@ -11,10 +11,9 @@
   or otherwise non-public address unless it is the source's own host and
   port. The check runs where the socket connects (after DNS), so a host name
   that resolves to 127.0.0.1 is caught too.
-- **Proxies.** The client is built on this transport, so httpx does not
-  mount its own for HTTP(S)_PROXY from the environment: feeds are fetched
-  directly (a proxy would resolve names itself, out of the address check's
-  reach).
+- **Proxies.** A request through a proxy from HTTP(S)_PROXY goes through
+  httpx's own proxy transport: the proxy resolves names, out of the address
+  check's reach, and the deadline is then httpx's per-read timeout.
 - **Redirects** are followed by hand, at most `max_redirects`, each one's body
   dropped unread; every hop was permanent -> the source has moved.
 """
@@ -146,9 +145,16 @@ def transport(limits: httpx.Limits) -> httpx.HTTPTransport:
 
 
 def client(settings: FetchSettings) -> httpx.Client:
+    """The fetch's client: every request over the guarded transport, but for one through a proxy.
+
+    Mounted for "all://" rather than passed as `transport`, so that httpx
+    still mounts its proxy transports for HTTP(S)_PROXY from the environment
+    (the more specific patterns win): behind a proxy, the proxy resolves names
+    and keeps its own timeouts; the body cap and the redirect limit still hold.
+    """
     limits = httpx.Limits(max_connections=settings.concurrency, max_keepalive_connections=settings.concurrency)
-    return httpx.Client(headers={"User-Agent": settings.user_agent}, transport=transport(limits),
-                        timeout=httpx.Timeout(settings.timeout))
+    return httpx.Client(headers={"User-Agent": settings.user_agent}, mounts={"all://": transport(limits)},
+                        timeout=httpx.Timeout(settings.timeout), limits=limits)
 
 
 def _origin(url: str) -> tuple[str, int]:
