@@ -18,33 +18,14 @@ from urllib.parse import urlsplit
 
 import yaml
 
-MAX_COMMENT_CHARS = 20_000
-MAX_AUTHOR_CHARS = 200
+from ..comments.model import MAX_AUTHOR as MAX_AUTHOR_CHARS, MAX_BODY as MAX_COMMENT_CHARS
+
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
-class _Dumper(yaml.SafeDumper):
-    """Multi-line text as literal blocks; times as plain ISO 8601 (2011-03-04T10:20:30Z)."""
-
-
-def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    if "\n" in value:
-        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
-
-
-def _datetime(dumper: yaml.SafeDumper, value: dt.datetime) -> yaml.ScalarNode:
-    text = value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return dumper.represent_scalar("tag:yaml.org,2002:timestamp", text)
-
-
-_Dumper.add_representer(str, _str)
-_Dumper.add_representer(dt.datetime, _datetime)
-
-
 def dump(data: Any) -> str:
-    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100,
-                     default_flow_style=False)
+    """A YAML document (.authors.yml entries): deterministic, Unicode kept, keys in the given order."""
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False)
 
 
 # Text YAML reads back as the same text when written bare: letters first, no indicator characters.
