@@ -273,7 +273,7 @@ def _check_links(value: Any, depth: int = 0) -> str | None:
                 return f"{_short(repr(title))} is not a link title"
             wrong = text_problem(title, plain=True, max_length=TITLE_MAX)
             if wrong:
-                return f"the title {wrong}"
+                return TextProblem.of(f"the title {wrong}", wrong.fix)
             item = target
         if isinstance(item, list):
             wrong = _check_links(item, depth + 1)

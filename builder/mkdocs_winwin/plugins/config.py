@@ -43,18 +43,17 @@ class Number(Type):
 class DocsPath(Type):
     """A path inside the docs folder: relative, no '..', no control characters."""
 
-    def __init__(self, default=None, *, folder: bool = False):
+    def __init__(self, default=None, *, example: str = ""):
         super().__init__(str, default=default)
-        self.folder = folder
+        self.example = example or default or "folder/page.md"
 
     def run_validation(self, value):
         value = super().run_validation(value)
         parts = value.replace("\\", "/").split("/")
         if (not value.strip() or value.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", value)
                 or ".." in parts or re.search(r"[\x00-\x1f\x7f]", value)):
-            example = "guide" if self.folder else "reading-list/picks.yml"
             raise ValidationError(f"{value!r} is not a path inside the docs folder. Fix: give a path "
-                                  f"relative to the docs folder, without '..', e.g. {example}.")
+                                  f"relative to the docs folder, without '..', e.g. {self.example}.")
         return value
 
 
@@ -109,7 +108,7 @@ class Settings(Config):
 
 
 class SiteConfig(Settings):
-    guide_dir = DocsPath(default="guide", folder=True)
+    guide_dir = DocsPath(default="guide")
     """Folder of the guide chapters, inside docs_dir. Each chapter's `theme` is a
     theme id. A site without this folder has no guide: posts need no `themes:`."""
 
@@ -119,7 +118,7 @@ class SiteConfig(Settings):
     winwin without editing a post (a missing title comes from the first heading,
     as Material does; a missing description from the excerpt)."""
 
-    contribute_page = Optional(DocsPath())
+    contribute_page = Optional(DocsPath(example="contribute/index.md"))
     """Docs-relative page on how to contribute; linked under each chapter's community pointers."""
 
     community_heading = PlainText(default=COMMUNITY_HEADING, maximum=200)
