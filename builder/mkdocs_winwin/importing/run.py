@@ -402,12 +402,14 @@ class _Importer:
         # Append under the existing 'authors:' so the user's comments and layout stay as written.
         text = old.decode("utf-8")
         text = (text if text.endswith("\n") else text + "\n") + addition.split("\n", 1)[1]
+        original = yaml.safe_load(old.decode("utf-8")) or {}  # read fine in _load_authors
         try:
-            merged = yaml.safe_load(text)["authors"]
-            ok = all(merged.get(k) == v for k, v in self.new_authors.items())
-        except (yaml.YAMLError, TypeError, KeyError, AttributeError):
+            appended = yaml.safe_load(text)
+            ok = appended == {**original, "authors": {**self.authors_yml, **self.new_authors}}
+        except yaml.YAMLError:
             ok = False
         if not ok:
-            merged_all = {"authors": {**self.authors_yml, **self.new_authors}}
-            text = files.dump(merged_all)
+            # 'authors:' is not the file's last key, or is written inline: rewrite it whole,
+            # every other key kept (its comments are lost, its content is not).
+            text = files.dump({**original, "authors": {**self.authors_yml, **self.new_authors}})
         self.staging.add(rel, text.encode("utf-8"))

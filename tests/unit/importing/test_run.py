@@ -225,3 +225,19 @@ def test_a_zip_bomb_is_cut_at_the_size_limit(tmp_path):
         out.writestr("feed.atom", b"<feed>" + b" " * (3 * 1024 * 1024))
     with pytest.raises(SourceError, match="more than the 1 MB an import reads"):
         import_blog(str(bomb), options(tmp_path / "docs", max_mb=1))
+
+
+@pytest.mark.parametrize("existing", ["authors: {}\n", "site: x\nauthors:\n  ann:\n    name: Ann\nother: 1\n",
+                                      "authors:\n  ann: {name: Ann}"])
+def test_authors_are_merged_into_any_authors_file_without_losing_a_key(tmp_path, existing):
+    docs = tmp_path / "docs"
+    (docs / "blog").mkdir(parents=True)
+    (docs / "blog/.authors.yml").write_text(existing, encoding="utf-8")
+    before = yaml.safe_load(existing)
+    source = (FIXTURES / "feed.json").read_text("utf-8").replace("{{BASE}}", "https://old.example")
+    import_blog(str(wxr(tmp_path, "f.json", source)), options(docs, images=False))
+    after = yaml.safe_load((docs / "blog/.authors.yml").read_text("utf-8"))
+    assert {k: v for k, v in after.items() if k != "authors"} == {k: v for k, v in before.items() if k != "authors"}
+    assert after["authors"] == {**(before["authors"] or {}), "ana-autora": {
+        "name": "Ana Autora", "description": "Wrote on Old Coffee Blog",
+        "avatar": "../assets/imported/avatars/ana-autora.svg"}}
