@@ -77,8 +77,10 @@ class PreviewServer(LiveReloadServer):
             report = self.session.build()
         except (Exception, SystemExit) as exc:  # noqa: BLE001 - every failure is shown, none stops the server
             # MkDocs logs a build error and raises a bare Abort: the logged message is the one to show.
-            self.error = "\n".join(errors.messages) or describe(exc)
-            self.all_epoch = epoch
+            message = "\n".join(errors.messages) or describe(exc)
+            if message != self.error:  # an editor's save can be several events: reload once per error
+                self.error = message
+                self.all_epoch = epoch
             log.error("Build failed; still serving the last good build (the error is shown on every open page).")
             return
         finally:
