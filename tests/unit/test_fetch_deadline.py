@@ -286,3 +286,22 @@ def test_opml_import_drops_and_lists_sources_that_are_not_http(tmp_path):
     assert "Left out 4 entries that are not http(s) feed URLs:" in result.stderr
     for url in ("file:///etc/passwd", "javascript:alert(1)", "../secrets.xml", "https:///feed"):
         assert repr(url) in result.stderr
+
+
+@pytest.mark.parametrize("encoding,text", [("big5", "網路人脈的四個要點"), ("euc-jp", "ネットワーキングの四つのこつ"),
+                                           ("gb18030", "网络人脉的四个要点")])
+def test_a_multibyte_feed_declared_as_utf8_fails_naming_the_encoding_instead_of_garbling(encoding, text):
+    data = rss(1).replace("T i0", text).encode(encoding)
+    parsed = parse_feed(data, url="https://f.example/", headers={"content-type": "text/xml; charset=utf-8"},
+                        source_id="s", source_name="S", now=NOW)
+    assert parsed.articles == []
+    assert "look like a multi-byte encoding such as Big5" in parsed.error.replace("looks", "look")
+    assert parsed.fix.startswith("ask the site to declare its real encoding")
+
+
+def test_latin1_labelled_utf8_is_still_read_with_a_warning():
+    data = rss(1).replace("T i0", "Très élégant café à côté").encode("latin-1")
+    parsed = parse_feed(data, url="https://f.example/", headers={"content-type": "application/rss+xml"},
+                        source_id="s", source_name="S", now=NOW)
+    assert [a.title for a in parsed.articles] == ["Très élégant café à côté"]
+    assert parsed.warnings == ["encoding: document declared as utf-8, but parsed as windows-1252"]

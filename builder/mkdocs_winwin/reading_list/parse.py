@@ -252,6 +252,20 @@ def _first_entries(data: bytes, limit: int, result: Parsed) -> bytes:
     return cut
 
 
+def _multibyte(data: bytes) -> bool:
+    """Do the non-ASCII bytes come in long runs, as in Big5 or EUC-JP, rather than alone, as in Latin-1?
+
+    In Latin-1 or windows-1252 text an accented letter is one byte between
+    ASCII ones ("très"); in the East Asian multi-byte encodings a word is a
+    run of two bytes per character. Runs of four or more (two characters)
+    holding most of the non-ASCII bytes tell them apart; a stray invalid pair
+    (an overlong UTF-8 sequence) is not such a run.
+    """
+    runs = [len(run) for run in re.findall(rb"[\x80-\xff]+", data)]
+    high = sum(runs)
+    return high >= 8 and sum(n for n in runs if n >= 4) >= 0.6 * high
+
+
 def _read_xml_feed(data: bytes, headers: dict[str, str], result: Parsed, max_entries: int) -> list[_Entry]:
     data, headers = _wide_to_utf8(data, headers, result)
     if result.error:
@@ -269,6 +283,15 @@ def _read_xml_feed(data: bytes, headers: dict[str, str], result: Parsed, max_ent
             result.error = _not_a_feed(parsed)
         return []
     bozo = parsed.get("bozo_exception")
+    if isinstance(bozo, feedparser.CharacterEncodingOverride) and _multibyte(data):
+        # feedparser fell back to windows-1252: right for Latin-1 text labelled
+        # UTF-8, garbage for Big5, EUC-JP and the like. Say so; publish nothing garbled.
+        result.error = (f"the text is not in the encoding the feed declares ({bozo}), and its bytes look like "
+                        "a multi-byte encoding such as Big5, GB18030, EUC-JP, Shift_JIS or EUC-KR: "
+                        "read as windows-1252 its titles would be garbled")
+        result.fix = ("ask the site to declare its real encoding (encoding= in the XML declaration, "
+                      "or charset= in its Content-Type)")
+        return []
     if isinstance(bozo, feedparser.CharacterEncodingOverride):
         result.warnings.append(f"encoding: {bozo}")
     elif isinstance(bozo, _SOFT_BOZO):
