@@ -90,7 +90,7 @@ class HostName(Type):
 MAX_COUNT = 10_000  # items in a list or a feed: more is a mistake, not a wish
 
 
-class Settings(Config):
+class PluginSettings(Config):
     """A plugin's settings; every bad option is reported, where MkDocs' Config stops at the first."""
 
     def _validate(self):
@@ -107,7 +107,7 @@ class Settings(Config):
         return failed, warnings
 
 
-class SiteConfig(Settings):
+class SiteConfig(PluginSettings):
     guide_dir = DocsPath(default="guide")
     """Folder of the guide chapters, inside docs_dir. Each chapter's `theme` is a
     theme id. A site without this folder has no guide: posts need no `themes:`."""
@@ -134,14 +134,14 @@ class SiteConfig(Settings):
     """Description of the all-posts feeds; default: the site's `site_description`."""
 
 
-class IssoConfig(Settings):
+class IssoConfig(PluginSettings):
     url = Optional(Type(str))
     """Base URL of your Isso server, e.g. https://comments.example.org/. The page
     loads Isso's client from `<url>/js/embed.min.js`. `winwin serve --comments`
     sets it to a local Isso for the preview."""
 
 
-class GiscusConfig(Settings):
+class GiscusConfig(PluginSettings):
     repo = Optional(Type(str))
     """The GitHub repository holding the discussions, as owner/name."""
 
@@ -158,7 +158,7 @@ class GiscusConfig(Settings):
     """How a page finds its discussion: pathname, url, title or og:title."""
 
 
-class PromptsConfig(Settings):
+class PromptsConfig(PluginSettings):
     heading = PlainText(default="Your turn", maximum=200)
     """Heading of the section under each post."""
 
@@ -208,7 +208,7 @@ class PromptsConfig(Settings):
     head of every page that has comments (needs `site_url`)."""
 
 
-class SourceConfig(Settings):
+class SourceConfig(PluginSettings):
     url = Type(str)
     """http(s) URL of an RSS, Atom or JSON feed, or a local file path (relative to mkdocs.yml)."""
 
@@ -231,7 +231,7 @@ class SourceConfig(Settings):
     """Largest body accepted from this source (overrides `fetch_max_bytes`)."""
 
 
-class ReadingListConfig(Settings):
+class ReadingListConfig(PluginSettings):
     sources = ListOfItems(SubConfig(SourceConfig), default=[])
     """The feeds worth following."""
 
