@@ -344,8 +344,10 @@ class _Importer:
         except (yaml.YAMLError, UnicodeDecodeError):
             raise ContentError(self.options.authors_file, "is not valid YAML, so imported authors cannot be added",
                                "fix it (winwin check shows where), then import again") from None
-        authors = loaded.get("authors") if isinstance(loaded, dict) else None
-        return authors if isinstance(authors, dict) else {}
+        if not isinstance(loaded, dict) or not isinstance(loaded.get("authors") or {}, dict):
+            raise ContentError(self.options.authors_file, "is not a mapping with 'authors:' and one entry per id",
+                               "fix it (winwin check shows how), then import again; nothing was written")
+        return loaded.get("authors") or {}
 
     def _author_id(self, key: str) -> str:
         if self.options.author:
