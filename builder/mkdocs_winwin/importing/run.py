@@ -118,7 +118,7 @@ class _Importer:
             max_bytes=options.max_image_bytes,
         )
         self.fetcher = fetcher
-        self.authors_yml = self._load_authors()
+        self.authors_yml: dict[str, Any] = {}
         self.new_authors: dict[str, dict[str, Any]] = {}
         self.author_ids: dict[str, str] = {}
         self.now = dt.datetime.now(dt.timezone.utc)
@@ -128,6 +128,7 @@ class _Importer:
 
     def run(self) -> Report:
         try:
+            self.authors_yml = self._load_authors()
             posts = self._select(self.export.posts)
             placed = self._place(posts)
             for post, rel, state in self._progress(placed):

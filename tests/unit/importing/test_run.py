@@ -241,3 +241,16 @@ def test_authors_are_merged_into_any_authors_file_without_losing_a_key(tmp_path,
     assert after["authors"] == {**(before["authors"] or {}), "ana-autora": {
         "name": "Ana Autora", "description": "Wrote on Old Coffee Blog",
         "avatar": "../assets/imported/avatars/ana-autora.svg"}}
+
+
+def test_a_broken_authors_file_stops_the_import_and_leaves_nothing(tmp_path):
+    from mkdocs_winwin.errors import ContentError
+
+    docs = tmp_path / "docs"
+    (docs / "blog").mkdir(parents=True)
+    (docs / "blog/.authors.yml").write_text("- just\n- a list\n", encoding="utf-8")
+    before = snapshot(docs)
+    source = (FIXTURES / "feed.json").read_text("utf-8").replace("{{BASE}}", "https://old.example")
+    with pytest.raises(ContentError, match="is not a mapping with 'authors:'"):
+        import_blog(str(wxr(tmp_path, "f.json", source)), options(docs, images=False))
+    assert snapshot(docs) == before and not list(tmp_path.glob(".winwin-import-*"))
