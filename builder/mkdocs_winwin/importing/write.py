@@ -52,8 +52,13 @@ class Staging:
         self.files[rel] = len(data)
         if self.folder is not None:
             staged = self.folder / path
-            staged.parent.mkdir(parents=True, exist_ok=True)
-            staged.write_bytes(data)
+            try:
+                staged.parent.mkdir(parents=True, exist_ok=True)
+                staged.write_bytes(data)
+            except OSError as exc:
+                raise StoreError(str(self.folder), f"could not stage {rel} ({exc.strerror or exc})",
+                                 "free some disk space or check permissions, then import again; "
+                                 "nothing was written") from None
 
     def commit(self) -> None:
         """Move every staged file in; the staging folder is removed."""
