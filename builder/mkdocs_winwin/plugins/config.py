@@ -13,6 +13,7 @@ from mkdocs.config.config_options import Choice, ListOfItems, Optional, SubConfi
 
 from ..content.crosslinks import COMMUNITY_HEADING
 from ..prompts.share import NETWORKS
+from ..urls import is_safe_link
 
 POST_KEYS = ("title", "description", "authors")
 
@@ -72,6 +73,20 @@ class PlainText(Type):
                                   "Fix: delete it.")
         if len(value) > self.maximum:
             raise ValidationError(f"is {len(value)} characters long. Fix: keep it under {self.maximum}.")
+        return value
+
+
+class Link(Type):
+    """A path inside the site or an http(s) URL with a host (mkdocs_winwin.urls.is_safe_link)."""
+
+    def __init__(self, default=None):
+        super().__init__(str, default=default)
+
+    def run_validation(self, value):
+        value = super().run_validation(value)
+        if not is_safe_link(value):
+            raise ValidationError(f"{value!r} is neither a path in the site nor an http(s) URL with a host. "
+                                  "Fix: give e.g. assets/card.png or https://example.org/card.png.")
         return value
 
 
@@ -191,7 +206,7 @@ class PromptsConfig(PluginSettings):
     """Mastodon instance for the share link when the reader's script cannot ask
     for theirs (no JavaScript)."""
 
-    og_image = Optional(Type(str))
+    og_image = Optional(Link())
     """Default link-preview image (docs- or theme-relative path, or an http(s)
     URL); a page's `image:` front matter replaces it. None by default: a page
     without an image gets no og:image rather than someone else's card."""
