@@ -37,7 +37,8 @@ TAGS = {
 }
 ATTRIBUTES = {
     "a": {"href", "title"}, "img": {"src", "alt", "title"}, "pre": {"class"}, "code": {"class"},
-    "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}, "ol": {"start"},
+    "td": {"colspan", "rowspan", "class"}, "th": {"colspan", "rowspan"}, "ol": {"start"},
+    "table": {"class"},  # Blogger's picture-with-caption table, turned into picture + caption, then dropped
 }
 
 _EMBED = re.compile(
@@ -105,7 +106,9 @@ def _language(element) -> str:
 
 
 _CONVERTER = _Converter(heading_style="ATX", bullets="-", table_infer_header=True,
-                        code_language_callback=_language, escape_misc=False)
+                        code_language_callback=_language, escape_misc=False,
+                        # markdownify keeps only the alt text of a picture in a table cell or a heading by default
+                        keep_inline_images_in=["td", "th", "h1", "h2", "h3", "h4", "h5", "h6"])
 
 
 def sanitize(html: str) -> str:
@@ -122,6 +125,7 @@ def to_markdown(html: str, image: Callable[[str], str] | None = None,
                 link: Callable[[str], str] | None = None) -> str:
     """Convert untrusted HTML; `image` and `link` may rewrite image sources and link targets."""
     soup = BeautifulSoup(sanitize(html), "html.parser")
+    _captioned_pictures(soup)
     for anchor in soup.find_all("a"):
         # Blogger wraps every picture in a link to its larger copy: keep the picture only.
         children = [c for c in anchor.contents if not (isinstance(c, NavigableString) and not c.strip())]
@@ -139,6 +143,28 @@ def to_markdown(html: str, image: Callable[[str], str] | None = None,
     markdown = tidy(_CONVERTER.convert_soup(soup))
     # Where the old blog cut the post for its home page, Material's blog cuts it too.
     return markdown.replace(f"\n{MORE_MARK}\n", "\n<!-- more -->\n").replace(MORE_MARK, "")
+
+
+def _captioned_pictures(soup: BeautifulSoup) -> None:
+    """Blogger puts a picture with a caption in a one-column table: make it the picture, then the caption."""
+    for table in soup.find_all("table", class_="tr-caption-container"):
+        picture = table.find("img")
+        caption = table.find(class_="tr-caption")
+        if picture is None:
+            continue
+        holder = picture.parent if picture.parent is not None and picture.parent.name == "a" else picture
+        block = soup.new_tag("p")
+        block.append(holder.extract())
+        table.insert_before(block)
+        if caption is not None and caption.get_text(strip=True):
+            note = soup.new_tag("p")
+            emphasis = soup.new_tag("em")
+            emphasis.string = caption.get_text(" ", strip=True)
+            note.append(emphasis)
+            table.insert_before(note)
+        table.decompose()
+    for element in soup.find_all(["table", "td"], class_=True):
+        del element["class"]
 
 
 def tidy(markdown: str) -> str:

@@ -109,3 +109,17 @@ def test_wordpress_shortcodes():
 def test_code_blocks_keep_their_blank_lines_and_spaces():
     html = "<pre>def f():\n\n\n    return 1  \n</pre><p>after</p>"
     assert to_markdown(html) == "```\ndef f():\n\n\n    return 1\n```\n\nafter\n"
+
+
+def test_blogger_caption_table_becomes_picture_and_caption():
+    html = ('<table align="center" class="tr-caption-container"><tbody><tr><td style="text-align: center;">'
+            '<a href="https://1.bp.blogspot.com/s1600/big.jpg"><img src="https://1.bp.blogspot.com/s320/big.jpg"/></a>'
+            '</td></tr><tr><td class="tr-caption">The caption</td></tr></tbody></table>')
+    assert to_markdown(html) == "![](https://1.bp.blogspot.com/s1600/big.jpg)\n\n*The caption*\n"
+
+
+def test_a_picture_in_a_table_cell_or_heading_is_kept():
+    out = to_markdown('<table><tr><th>Photo</th></tr><tr><td><img src="https://x.example/a.png" alt="A"></td></tr>'
+                      '</table><h2><img src="https://x.example/b.png" alt="B"> Title</h2>')
+    assert "| ![A](https://x.example/a.png) |" in out and "## ![B](https://x.example/b.png) Title" in out
+    assert "class=" not in to_markdown('<table class="md-button"><tr><td class="x">a</td></tr></table>')
