@@ -104,4 +104,18 @@ def test_comment_posted_in_chromium_is_static_without_js_and_shown_once_with_it(
     shown = page.get_by_text("Follow up within a week, with one question.")
     assert sum(1 for i in range(shown.count()) if shown.nth(i).is_visible()) == 1
     assert not copy.first.is_visible()
+    # Its only comment is the widget's own: the static list and its "1 reply" step aside.
+    assert not page.locator(".winwin-comments").is_visible()
     assert page.errors == [] and page.foreign_requests() == []
+
+    # A reply that came by e-mail is only in the repository: it stays, beside the widget's copy.
+    added = CliRunner().invoke(comments, ["add", "blog/posts/hello.md", "--name", "Mail Reader"],
+                               input="Sent by e-mail: a calendar reminder helps.\n")
+    assert added.exit_code == 0, added.output
+    build_tree(root, site_dir=root / "site")
+    page.goto(site_url + POST)
+    live.first.wait_for(timeout=15_000)
+    page.wait_for_function("() => document.querySelector('[data-winwin-isso-id] > article').hidden")
+    assert page.locator(".winwin-comments").is_visible()
+    assert page.get_by_text("Sent by e-mail: a calendar reminder helps.").is_visible()
+    assert not copy.first.is_visible()

@@ -143,3 +143,13 @@ def test_a_50_mb_answer_stops_at_the_cap(site, httpserver):
     start = time.monotonic()
     _fails_and_writes_nothing(site, httpserver.url_for("/jf2"), "sent more than 5,242,880 bytes")
     assert time.monotonic() - start < 10
+
+
+def test_a_missing_thread_is_none_only_when_allowed(httpserver):
+    from mkdocs_winwin.comments.http import get_json
+    from mkdocs_winwin.errors import SourceError
+
+    httpserver.expect_request("/gone").respond_with_data("not found", status=404)
+    assert get_json(httpserver.url_for("/gone"), missing_ok=True) is None
+    with pytest.raises(SourceError, match="answered HTTP 404"):
+        get_json(httpserver.url_for("/gone"))

@@ -25,13 +25,17 @@ class Limits:
     user_agent: str = "winwin-comments"
 
 
-def get_json(url: str, limits: Limits = Limits(), client: httpx.Client | None = None) -> Any:
+def get_json(url: str, limits: Limits = Limits(), client: httpx.Client | None = None,
+             missing_ok: bool = False) -> Any:
+    """The JSON at `url`; None for a 404 when `missing_ok` (Isso's answer for a page without a thread)."""
     own = client is None
     client = client or httpx.Client(timeout=limits.timeout, follow_redirects=True, max_redirects=3)
     deadline = time.monotonic() + limits.timeout
     try:
         with client.stream("GET", url, headers={"Accept": "application/json", "Accept-Encoding": "identity",
                                                   "User-Agent": limits.user_agent}) as response:
+            if response.status_code == 404 and missing_ok:
+                return None
             if response.status_code != 200:
                 raise SourceError(url, f"answered HTTP {response.status_code}",
                                   "check the address; if the server is down, pull again later")

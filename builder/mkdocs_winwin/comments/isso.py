@@ -71,18 +71,15 @@ def pull(base: str, pages: Mapping[str, str], get: Callable[[str], Any], now: dt
          ) -> tuple[dict[str, list[Comment]], list[Problem]]:
     """{page: comments} for every page with approved comments; raises SourceError if Isso fails.
 
-    `pages` maps each page's URL path (as the browser has it) to its source path.
+    `get` returns None for a thread that does not exist. `pages` maps each page's URL path (as the browser has it) to its source path.
     """
     out: dict[str, list[Comment]] = {}
     problems: list[Problem] = []
     for path, page in sorted(pages.items()):
         url = thread_url(base, path)
-        try:
-            data = get(url)
-        except SourceError as exc:
-            if "HTTP 404" in exc.message:  # older Isso: a page nobody commented on has no thread
-                continue
-            raise
+        data = get(url)
+        if data is None:  # older Isso: a page nobody commented on has no thread (404)
+            continue
         comments, found = thread_comments(data, url, now)
         problems += found
         if comments:

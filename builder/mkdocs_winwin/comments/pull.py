@@ -36,7 +36,8 @@ def pull_isso(url: str, docs_dir: str | os.PathLike, pages: Mapping[str, str], *
     now = now or dt.datetime.now(dt.timezone.utc)
     # One connection for every page's thread (keep-alive), closed before anything is written.
     with httpx.Client(timeout=limits.timeout, follow_redirects=True, max_redirects=3) as client:
-        comments, problems = isso.pull(url, pages, get or partial(get_json, limits=limits, client=client), now)
+        comments, problems = isso.pull(url, pages, get or partial(get_json, limits=limits, client=client,
+                                                                  missing_ok=True), now)
     return Pulled(url, store(docs_dir, comments, now=now), tuple(problems))
 
 
