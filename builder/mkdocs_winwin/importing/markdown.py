@@ -53,6 +53,7 @@ _BLOCK_EDGE = re.compile(r"</?(?:p|div|li|br|blockquote|dd|dt|tr|td|th|ul|ol)\b"
 # Blogger's <a name="more"></a> and WordPress' <!--more--> (with an optional link text).
 _MORE = re.compile(r"<a\s+name\s*=\s*[\"']?more[\"']?\s*>\s*</a>|<!--\s*more\b.*?-->", re.IGNORECASE)
 MORE_MARK = "WINWINREADMOREMARK"
+_BARE_URL = re.compile(r"^\s*https?://[^\s<>\"]+\s*$")
 _IMAGE_PATH = re.compile(r"\.(?:png|jpe?g|gif|webp|svg|avif|bmp)$", re.IGNORECASE)
 
 
@@ -126,6 +127,7 @@ def to_markdown(html: str, image: Callable[[str], str] | None = None,
     """Convert untrusted HTML; `image` and `link` may rewrite image sources and link targets."""
     soup = BeautifulSoup(sanitize(html), "html.parser")
     _captioned_pictures(soup)
+    _bare_links(soup)
     for anchor in soup.find_all("a"):
         # Blogger wraps every picture in a link to its larger copy: keep the picture only.
         children = [c for c in anchor.contents if not (isinstance(c, NavigableString) and not c.strip())]
@@ -165,6 +167,24 @@ def _captioned_pictures(soup: BeautifulSoup) -> None:
         table.decompose()
     for element in soup.find_all(["table", "td"], class_=True):
         del element["class"]
+    for caption in soup.find_all("figcaption"):  # WordPress' figures: the caption under the picture, in italics
+        caption.name = "p"
+        text = caption.get_text(" ", strip=True)
+        caption.clear()
+        if text:
+            emphasis = soup.new_tag("em")
+            emphasis.string = text
+            caption.append(emphasis)
+
+
+def _bare_links(soup: BeautifulSoup) -> None:
+    """A block that is only an address (WordPress' embeds, pasted links) becomes a link to it."""
+    for text in soup.find_all(string=_BARE_URL):
+        if text.parent is not None and text.parent.name in (None, "[document]", "p", "div", "figure", "li"):
+            url = text.strip()
+            anchor = soup.new_tag("a", href=url)
+            anchor.string = url
+            text.replace_with(anchor)
 
 
 def tidy(markdown: str) -> str:

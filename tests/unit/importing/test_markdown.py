@@ -123,3 +123,12 @@ def test_a_picture_in_a_table_cell_or_heading_is_kept():
                       '</table><h2><img src="https://x.example/b.png" alt="B"> Title</h2>')
     assert "| ![A](https://x.example/a.png) |" in out and "## ![B](https://x.example/b.png) Title" in out
     assert "class=" not in to_markdown('<table class="md-button"><tr><td class="x">a</td></tr></table>')
+
+
+def test_wordpress_blocks():
+    html = ('<!-- wp:image --><figure class="wp-block-image"><img src="https://old.example/a_b.jpg" alt=""/>'
+            '<figcaption>A <b>caption</b></figcaption></figure><!-- /wp:image -->'
+            '<figure class="wp-block-embed"><div class="wp-block-embed__wrapper">\nhttps://www.youtube.com/watch?v=abc_def\n'
+            '</div></figure><p>see https://x.example/ here</p>')
+    assert to_markdown(html) == ("![](https://old.example/a_b.jpg)\n\n*A caption*\n\n"
+                                 "<https://www.youtube.com/watch?v=abc_def>\n\nsee https://x.example/ here\n")
