@@ -212,7 +212,7 @@ def _check(kind: str, value: Any, spec: Field | None = None) -> str | None:
     if kind == "str":
         if not isinstance(value, str) or not value.strip():
             return "expected non-empty text"
-        return text_problem(value, plain=plain, max_length=max_length) if not _CONTROL.search(value) else None
+        return text_problem(value, plain=plain, max_length=max_length)
     elif kind == "int":
         if not isinstance(value, int) or isinstance(value, bool):
             return f"expected a whole number, got {value!r}"
@@ -229,7 +229,7 @@ def _check(kind: str, value: Any, spec: Field | None = None) -> str | None:
         if kind == "ids" and not value:
             return "the list is empty"
         for item in value:
-            wrong = None if _CONTROL.search(item) else text_problem(item, plain=plain, max_length=max_length)
+            wrong = text_problem(item, plain=plain, max_length=max_length)
             if wrong:
                 return TextProblem.of(f"'{_short(item)}' {wrong}", wrong.fix)
     elif kind == "paths":
@@ -379,7 +379,11 @@ def validate(
     problems: list[Problem] = []
     for key, value in meta.items():
         problems += value_problems(path, str(key), value)
+    # One message per key: a value with a control character or an impossible date is not checked further.
+    reported = {p.key for p in problems}
     for key, spec in {**MATERIAL_FIELDS, **fields}.items():
+        if key in reported:
+            continue
         if key not in meta or meta[key] is None:
             if spec.required or key in required:
                 problems.append(Problem(path, key, "is missing", f"add '{key}:' with {spec.help}"))
