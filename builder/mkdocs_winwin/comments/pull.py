@@ -44,5 +44,7 @@ def pull_isso(url: str, docs_dir: str | os.PathLike, pages: Mapping[str, str], *
 def pull_webmentions(url: str, docs_dir: str | os.PathLike, pages: Mapping[str, str], *, limits: Limits = Limits(),
                      now: dt.datetime | None = None, get: Callable[[str], Any] | None = None) -> Pulled:
     now = now or dt.datetime.now(dt.timezone.utc)
-    found = webmentions.parse((get or partial(get_json, limits=limits))(url), url, pages, now)
+    with httpx.Client(timeout=limits.timeout, follow_redirects=True, max_redirects=3) as client:
+        data = webmentions.fetch_all(url, get or partial(get_json, limits=limits, client=client))
+    found = webmentions.parse(data, url, pages, now)
     return Pulled(url, store(docs_dir, found.comments, found.reactions, now=now), found.problems, found.left_out)

@@ -14,18 +14,22 @@ reply was posted), `like-of` and `repost-of` become reactions (counted on
 the page), both with ids `wm-<wm-id>` so a re-pull adds none twice. Other
 kinds (mention-of, bookmark-of) are counted in the report and left out.
 `wm-target` names the page; targets that are no page of this site are
-reported and left out. Ask webmention.io for all entries at once
-(`&per-page=1000`): this reads the one answer it is given.
+reported and left out.
+
+webmention.io answers page by page (`page=0, 1, ...`, `per-page`): unless
+the URL names a page itself, `fetch_all` asks page after page until one is
+short or brings no new wm-id (an endpoint that ignores `page` answers the
+same entries again), at most `MAX_PAGES`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 from ..content.schema import Problem
 from ..errors import SourceError
@@ -33,6 +37,8 @@ from .load import check_comment, check_reaction, http_url, iso, parse_date
 from .model import Comment, Reaction
 
 KINDS = {"like-of": "like", "repost-of": "repost"}
+PER_PAGE = 100
+MAX_PAGES = 100
 
 
 @dataclass(frozen=True)
@@ -63,12 +69,38 @@ def _text(entry: dict, key: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def parse(data: Any, where: str, pages: Mapping[str, str], now: dt.datetime) -> Mentions:
-    """A JF2 answer -> comments and reactions by page. `pages` maps URL paths to page sources."""
+def _children(data: Any, where: str) -> list:
     children = data.get("children") if isinstance(data, dict) else None
     if not isinstance(children, list):
         raise SourceError(where, "did not answer a JF2 feed (no 'children' list)",
                           "use the endpoint's .jf2 address, e.g. https://webmention.io/api/mentions.jf2?token=...")
+    return children
+
+
+def fetch_all(url: str, get: Callable[[str], Any]) -> dict:
+    """Every entry of a paginated JF2 endpoint, as one feed."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    if any(k == "page" for k, _ in query):
+        return get(url)
+    per_page = next((int(v) for k, v in query if k == "per-page" and v.isdigit() and int(v) > 0), PER_PAGE)
+    query = [(k, v) for k, v in query if k != "per-page"] + [("per-page", str(per_page))]
+    children: list = []
+    seen: set = set()
+    for number in range(MAX_PAGES):
+        page_url = urlunsplit(parts._replace(query=urlencode(query + [("page", str(number))])))
+        batch = _children(get(page_url), page_url)
+        new = [c for c in batch if not (isinstance(c, dict) and c.get("wm-id") in seen)]
+        seen.update(c.get("wm-id") for c in new if isinstance(c, dict))
+        children += new
+        if not new or len(batch) < per_page:
+            break
+    return {"type": "feed", "children": children}
+
+
+def parse(data: Any, where: str, pages: Mapping[str, str], now: dt.datetime) -> Mentions:
+    """A JF2 answer -> comments and reactions by page. `pages` maps URL paths to page sources."""
+    children = _children(data, where)
     found = Mentions()
     problems: list[Problem] = []
     for index, entry in enumerate(children):

@@ -115,3 +115,29 @@ def test_feed_lists_newest_comments_with_safe_content_and_links_to_anchors():
     assert "<strong>bold</strong>" in content and "script" not in content.replace("&lt;script&gt;", "")
     assert "javascript" not in content
     assert feed.feed.links[0].href == "https://s.example/atom-comments.xml"
+
+
+def test_jf2_pages_are_followed_until_short_or_repeated():
+    from urllib.parse import parse_qs, urlsplit
+
+    entries = [mention(i, "like-of") for i in range(250)]
+    asked = []
+
+    def paged(url):
+        asked.append(url)
+        q = parse_qs(urlsplit(url).query)
+        n, size = int(q["page"][0]), int(q["per-page"][0])
+        assert q["token"] == ["t"]
+        return jf2(*entries[n * size:(n + 1) * size])
+
+    data = webmentions.fetch_all("http://127.0.0.1:1/api/mentions.jf2?token=t", paged)
+    assert [c["wm-id"] for c in data["children"]] == list(range(250))
+    assert len(asked) == 3  # 100 + 100 + 50: the short page ends it
+
+    asked.clear()
+    same = webmentions.fetch_all("http://127.0.0.1:1/jf2?per-page=2", lambda url: asked.append(url) or jf2(*entries[:2]))
+    assert [c["wm-id"] for c in same["children"]] == [0, 1] and len(asked) == 2  # page 1 brought nothing new
+
+    asked.clear()
+    webmentions.fetch_all("http://127.0.0.1:1/jf2?page=3", lambda url: asked.append(url) or jf2())
+    assert asked == ["http://127.0.0.1:1/jf2?page=3"]  # a page the user named is read as it is
