@@ -21,7 +21,7 @@ import yaml
 from ..prompts.section import EMAIL
 from ..urls import is_http_url, is_safe_link
 from . import yamlfile
-from .schema import (CHAPTER_FIELDS, CONTROL, DESCRIPTION_MAX, NAME_MAX, PAGE_FIELDS, POST_FIELDS, TITLE_MAX, Problem,
+from .schema import (CHAPTER_FIELDS, CONTROL, DESCRIPTION_MAX, MATERIAL_FIELDS, NAME_MAX, PAGE_FIELDS, POST_FIELDS, TITLE_MAX, Problem,
                      text_problem, validate, value_problems)
 
 THEME_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -325,7 +325,8 @@ def _author_problems(where: str, ident: str, info: dict[str, Any]) -> list[Probl
         problems.append(Problem(where, f"{key}.avatar", f"is not an image path or an http(s) URL: {avatar!r}",
                                 AUTHOR_KEYS["avatar"]))
     slug = info.get("slug")
-    if slug is not None and (wrong := validate({"slug": slug}, {}, where)):
+    if slug is not None and (wrong := validate({"slug": slug}, {"slug": MATERIAL_FIELDS["slug"]}, where,
+                                               material=False)):
         problems += [Problem(where, f"{key}.slug", p.message, p.fix) for p in wrong]
     return problems
 

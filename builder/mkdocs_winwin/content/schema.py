@@ -367,13 +367,14 @@ def validate(
     choices: dict[str, set[str]] | None = None,
     required: frozenset[str] = frozenset(),
     typos: bool = True,
+    material: bool = True,
 ) -> list[Problem]:
     """Check one file's front matter against a schema; return every problem.
 
     A key is required when its Field says so or when it is in `required` (a
     site's own stricter rules, e.g. guide themes when the site has a guide).
-    Material's keys are checked with every schema. `typos`: warn about an
-    unknown key close to a known one.
+    `material`: Material's page keys are checked too (front matter, not
+    picks.yml). `typos`: warn about an unknown key close to a known one.
     """
     choices = choices or {}
     problems: list[Problem] = []
@@ -381,7 +382,7 @@ def validate(
         problems += value_problems(path, str(key), value)
     # One message per key: a value with a control character or an impossible date is not checked further.
     reported = {p.key for p in problems}
-    for key, spec in {**MATERIAL_FIELDS, **fields}.items():
+    for key, spec in ({**MATERIAL_FIELDS, **fields} if material else fields).items():
         if key in reported:
             continue
         if key not in meta or meta[key] is None:
@@ -404,7 +405,7 @@ def validate(
                         + _did_you_mean(item, valid) + f" ({spec.help})",
                     ))
     for key in meta if typos else ():
-        if key in fields or key in FOREIGN_KEYS:
+        if key in fields or (material and key in FOREIGN_KEYS):
             continue
         close = difflib.get_close_matches(key, list(fields), n=1, cutoff=0.75)
         if close:

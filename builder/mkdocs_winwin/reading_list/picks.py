@@ -97,7 +97,7 @@ def _entry(raw: Any, section: str, index: int, where: str, problems: list[Proble
     if isinstance(raw.get("url"), str):
         label += f" ({raw['url']})"
     fields = PICK_FIELDS if section == "picks" else PIN_FIELDS
-    found = validate(raw, fields, label)
+    found = validate(raw, fields, label, material=False)
     for key in raw:
         # schema.validate only names unknown keys that look like a typo of a known one.
         if key not in fields and not any(p.key == key for p in found):
