@@ -21,8 +21,8 @@ import yaml
 from ..prompts.section import EMAIL
 from ..urls import is_http_url, is_safe_link
 from . import yamlfile
-from .schema import (CHAPTER_FIELDS, CONTROL, DESCRIPTION_MAX, MATERIAL_FIELDS, NAME_MAX, PAGE_FIELDS, POST_FIELDS, TITLE_MAX, Problem,
-                     text_problem, validate, value_problems)
+from .schema import (CHAPTER_FIELDS, CONTROL, DESCRIPTION_MAX, MATERIAL_FIELDS, NAME_MAX, PAGE_FIELDS,
+                     POST_FIELDS, TITLE_MAX, Problem, text_problem, validate, value_problems)
 
 THEME_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
