@@ -100,6 +100,7 @@ def _site_files(site):
 
 def test_excerpts_converted_once_build_the_same_site(tmp_path, monkeypatch):
     """Every listing page (index, its pages 2-4, archive) is byte for byte what Material writes itself."""
+    import markdown
     import yaml
     from material.plugins.blog import structure
 
@@ -116,7 +117,9 @@ def test_excerpts_converted_once_build_the_same_site(tmp_path, monkeypatch):
 
     monkeypatch.setattr(core, "render_excerpts_once", lambda plugins: 0)
     monkeypatch.setattr(core, "fast_front_matter", lambda: False)
+    monkeypatch.setattr(core, "lazy_excerpt_markdown", lambda: False)
     monkeypatch.setattr(structure, "SafeLoader", yaml.SafeLoader)
+    monkeypatch.setattr(structure, "Markdown", markdown.Markdown)
     theirs = build_tree(root, site_dir=tmp_path / "theirs")
 
     mine, vanilla = _site_files(ours), _site_files(theirs)
@@ -163,3 +166,38 @@ def test_front_matter_of_posts_parsed_by_libyaml(monkeypatch):
     # Something else in its place (upstream changed): left alone.
     monkeypatch.setattr(structure, "SafeLoader", dict)
     assert fast_front_matter() is False and structure.SafeLoader is dict
+
+
+def test_lazy_markdown_converts_like_markdown_with_its_early_processors():
+    import markdown
+    from markdown.treeprocessors import Treeprocessor
+
+    from mkdocs_winwin.plugins.material import LazyMarkdown
+
+    class Shout(Treeprocessor):
+        def run(self, root):
+            for el in root.iter("p"):
+                el.text = (el.text or "").upper()
+
+    lazy = LazyMarkdown(extensions=["toc"], extension_configs={})
+    shout = Shout()
+    lazy.treeprocessors.register(shout, "shout", 0)
+    assert lazy._real is None and lazy.treeprocessors["shout"] is shout  # nothing built yet
+    real = markdown.Markdown(extensions=["toc"])
+    real.treeprocessors.register(Shout(), "shout", 0)
+    text = "# Title\n\nsome words\n"
+    assert lazy.convert(text) == real.convert(text)
+    assert lazy.toc_tokens == real.toc_tokens
+    assert lazy.treeprocessors.get_index_for_name("shout") == real.treeprocessors.get_index_for_name("shout")
+
+
+def test_lazy_markdown_installed_only_over_markdown(monkeypatch):
+    import markdown
+    from material.plugins.blog import structure
+
+    from mkdocs_winwin.plugins.material import LazyMarkdown, lazy_excerpt_markdown
+
+    monkeypatch.setattr(structure, "Markdown", markdown.Markdown)
+    assert lazy_excerpt_markdown() is True and structure.Markdown is LazyMarkdown
+    monkeypatch.setattr(structure, "Markdown", dict)
+    assert lazy_excerpt_markdown() is False and structure.Markdown is dict

@@ -18,7 +18,8 @@ from ..content import crosslinks
 from ..feeds import writer as feeds
 from ..content.loader import Layout, Post, Site, load_site
 from . import theme
-from .material import fast_front_matter, render_excerpts_once, speed_up, templates_fixed_per_build
+from .material import (fast_front_matter, lazy_excerpt_markdown, render_excerpts_once, speed_up,
+                       templates_fixed_per_build)
 from .redirects import add_redirects
 from .check import config_problems
 from .config import SiteConfig
@@ -50,6 +51,7 @@ class SitePlugin(BasePlugin[SiteConfig]):
         # The plugin lives across `mkdocs serve` rebuilds: reset per-build state.
         self.layout = site_layout(config, self.config)
         fast_front_matter()  # before Material's blog parses the posts in its on_files
+        lazy_excerpt_markdown()  # and makes their excerpts in its on_page_markdown
         theme.install(config)
         self.site: Site | None = None
         self.rendered: dict[str, tuple[str, str]] = {}  # post path -> (absolute url, html)
