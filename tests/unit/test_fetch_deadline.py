@@ -25,7 +25,8 @@ from click.testing import CliRunner
 from werkzeug import Response
 
 from mkdocs_winwin.errors import SourceError
-from mkdocs_winwin.reading_list.fetch import FetchSettings, fetch_all, format_report, local_result
+from mkdocs_winwin.reading_list import http
+from mkdocs_winwin.reading_list.fetch import FetchSettings, fetch_all, fetch_source, format_report, local_result
 from mkdocs_winwin.reading_list.parse import parse_feed
 from mkdocs_winwin.reading_list.sources import Source, make_source, source_id
 from mkdocs_winwin.reading_list.store import open_store
@@ -305,3 +306,31 @@ def test_latin1_labelled_utf8_is_still_read_with_a_warning():
                         source_id="s", source_name="S", now=NOW)
     assert [a.title for a in parsed.articles] == ["Très élégant café à côté"]
     assert parsed.warnings == ["encoding: document declared as utf-8, but parsed as windows-1252"]
+
+
+def test_a_kept_alive_connection_of_another_source_is_no_way_around_the_rule(servers):
+    """Source A lives on 127.0.0.1:P and keeps its connection alive; source B, elsewhere, then
+    redirects to A's origin: the pooled connection must not carry B's request there."""
+    _, _, port2 = servers
+    requests: list[bytes] = []
+    body = rss().encode()
+
+    def keep_alive(conn, stop):
+        # raw_server read the first request already; answer it, then every next one on this connection.
+        requests.append(b"first")
+        while not stop.is_set():
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nConnection: keep-alive\r\n"
+                         + f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
+            more = conn.recv(65536)
+            if not more:
+                return
+            requests.append(more)
+
+    with raw_server(keep_alive) as a_url:
+        port2.expect_request("/go").respond_with_response(Response("", status=302, headers={"Location": a_url}))
+        with http.client(SETTINGS) as client:  # one client, one pool, one source after the other
+            first = fetch_source(client, remote(a_url, "A"), None, SETTINGS)
+            second = fetch_source(client, remote(port2.url_for("/go"), "B"), None, SETTINGS)
+    assert first.outcome == "updated"
+    assert second.outcome == "failed" and second.problem.startswith("redirected to a non-public address")
+    assert len(requests) == 1  # A's feed, fetched once: B's redirect never reached it

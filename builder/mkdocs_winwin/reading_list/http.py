@@ -115,13 +115,19 @@ class _DeadlineStream(httpcore.NetworkStream):
         return self._stream.get_extra_info(info)
 
 
+def _check(host: str, port: int) -> list[str]:
+    """The addresses of `host`, if the current request may go there; httpcore.ConnectError if not."""
+    addresses = _addresses(host, port)
+    for ip in addresses:
+        if not _public(ip) and (ip, port) not in _limits.private_ok:
+            shown = host if host == ip else f"{host} = {ip}"
+            raise httpcore.ConnectError(f"refused: {shown}, port {port}")
+    return addresses
+
+
 class _GuardedBackend(httpcore.SyncBackend):
     def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
-        addresses = _addresses(host, port)
-        for ip in addresses:
-            if not _public(ip) and (ip, port) not in _limits.private_ok:
-                shown = host if host == ip else f"{host} = {ip}"
-                raise httpcore.ConnectError(f"refused: {shown}, port {port}")
+        addresses = _check(host, port)
         # Connect to the addresses just checked, not to a second DNS answer.
         error: Exception = httpcore.ConnectError(f"{host} has no address")  # getaddrinfo gives at least one
         for ip in addresses:
@@ -228,6 +234,12 @@ def _get(http: httpx.Client, url: str, previous: SourceState | None, settings: F
                                   "tell the site; remove the source if it stays broken", response.status_code)
                 if urlsplit(target).netloc != urlsplit(visited[-1]).netloc:
                     notes.append(f"redirected from {without_credentials(visited[-1])} to another host: {shown}")
+                if urlsplit(target).netloc != urlsplit(visited[-1]).netloc:
+                    # Checked here too: a pooled connection to that origin would skip connect_tcp.
+                    try:
+                        _check(*_origin(target))
+                    except httpcore.ConnectError as exc:
+                        raise httpx.ConnectError(str(exc)) from exc
                 permanent = permanent and response.status_code in PERMANENT
                 visited.append(target)
                 continue
