@@ -22,6 +22,7 @@ import shutil
 import tempfile
 from urllib.parse import urlsplit
 
+import watchdog.events
 from mkdocs.livereload import LiveReloadServer
 
 from .session import Session
@@ -29,6 +30,8 @@ from .session import Session
 log = logging.getLogger("mkdocs.winwin.serve")
 
 _POLL = re.compile(r"/livereload/([0-9]+)/[0-9]+")
+# File events that change content ("opened" and "closed_no_write" are reads).
+_CHANGES = frozenset({"created", "deleted", "modified", "moved", "closed"})
 OVERLAY_ID = "winwin-build-error"
 
 
@@ -93,6 +96,26 @@ class PreviewServer(LiveReloadServer):
             self.page_epochs[url] = epoch
         log.info(f"Rebuilt in {report.seconds:.2f} s ({report.cpu_seconds:.2f} s CPU): "
                  f"{sum(1 for u in urls if u.endswith('/'))} page(s) changed")
+
+    def watch(self, path: str, func: None = None, *, recursive: bool = True) -> None:
+        """MkDocs' watch, deaf to reads: the native observer also reports every file the
+        build opens, which would start the next build for nothing."""
+        path = os.path.abspath(path)
+        if path in self._watched_paths:
+            self._watched_paths[path] += 1
+            return
+        self._watched_paths[path] = 1
+
+        def callback(event) -> None:
+            if event.is_directory or event.event_type not in _CHANGES:
+                return
+            with self._rebuild_cond:
+                self._want_rebuild = True
+                self._rebuild_cond.notify_all()
+
+        handler = watchdog.events.FileSystemEventHandler()
+        handler.on_any_event = callback
+        self._watch_refs[path] = self.observer.schedule(handler, path, recursive=recursive)
 
     # -- serving --------------------------------------------------------------
 
