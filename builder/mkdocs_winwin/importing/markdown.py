@@ -54,6 +54,7 @@ _BLOCK_EDGE = re.compile(r"</?(?:p|div|li|br|blockquote|dd|dt|tr|td|th|ul|ol)\b"
 _MORE = re.compile(r"<a\s+name\s*=\s*[\"']?more[\"']?\s*>\s*</a>|<!--\s*more\b.*?-->", re.IGNORECASE)
 MORE_MARK = "WINWINREADMOREMARK"
 _BARE_URL = re.compile(r"^\s*https?://[^\s<>\"]+\s*$")
+_BARE_URL_IN_HTML = re.compile(r"(?:^|>)\s*https?://[^\s<>\"]+\s*(?:<|$)")
 _IMAGE_PATH = re.compile(r"\.(?:png|jpe?g|gif|webp|svg|avif|bmp)$", re.IGNORECASE)
 
 
@@ -125,9 +126,13 @@ def sanitize(html: str) -> str:
 def to_markdown(html: str, image: Callable[[str], str] | None = None,
                 link: Callable[[str], str] | None = None) -> str:
     """Convert untrusted HTML; `image` and `link` may rewrite image sources and link targets."""
-    soup = BeautifulSoup(sanitize(html), "html.parser")
-    _captioned_pictures(soup)
-    _bare_links(soup)
+    clean = sanitize(html)
+    soup = BeautifulSoup(clean, "html.parser")
+    # Each pass only where its markup is there: these run for every post and comment.
+    if "tr-caption-container" in clean or "<figcaption" in clean:
+        _captioned_pictures(soup)
+    if _BARE_URL_IN_HTML.search(clean):
+        _bare_links(soup)
     for anchor in soup.find_all("a"):
         # Blogger wraps every picture in a link to its larger copy: keep the picture only.
         children = [c for c in anchor.contents if not (isinstance(c, NavigableString) and not c.strip())]
