@@ -61,7 +61,70 @@ def site_problems(config, layout: Layout) -> tuple[Site, list[Problem]]:
     reading = config.plugins.get("winwin-reading-list")
     if reading is not None:
         problems += _reading_list_problems(reading.config, config, site, where)
+    if not any(not p.warning for p in problems):
+        problems += [_warning(w) for w in link_warnings(config, site)]
     return site, problems
+
+
+def link_warnings(config, site: Site) -> list[str]:
+    """What MkDocs says of each page's links when it renders it (a link to a missing file or image).
+
+    The pages are rendered with MkDocs' own Page.render over the files a build
+    has (the docs, the theme, and what winwin's plugins generate), so the
+    messages are MkDocs' own, word for word. Drafts are left out, as the blog
+    leaves them out of a build. Only warnings count: what `--strict` fails on.
+    """
+    import logging
+
+    from mkdocs.structure.files import File, get_files
+    from mkdocs.structure.pages import Page
+
+    files = get_files(config)
+    files.add_files_from_theme(config.theme.get_env(), config)
+    stubs = {path for path in _generated_paths(config, site) if files.get_file_from_path(path) is None}
+    for path in stubs:
+        files.append(File(path, None, config.site_dir, config.use_directory_urls))
+    skip = stubs | {p.path for p in site.posts if p.draft}
+    said: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            said.append(record.getMessage())
+
+    logger = logging.getLogger("mkdocs.structure.pages")
+    handler, propagate = Collect(logging.WARNING), logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False  # reported once, as check's own warnings
+    try:
+        for file in files.documentation_pages():
+            if file.src_uri in skip or file.inclusion.is_excluded():
+                continue
+            page = Page(None, file, config)
+            page.read_source(config)
+            page.render(config, files)
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+    return said
+
+
+def _generated_paths(config, site: Site) -> list[str]:
+    """The files winwin's plugins add to a build, which a page may link to."""
+    from .core import SitePlugin
+
+    paths = []
+    if config.plugins.get("winwin") is not None and config.site_url:
+        for theme in ["", *(c.theme for c in site.chapters)]:
+            paths += SitePlugin._feed_paths(theme)
+    if (reading := config.plugins.get("winwin-reading-list")) is not None:
+        from .reading_list import ATOM_PATH, RSS_PATH
+
+        paths += [reading.config.page, RSS_PATH, ATOM_PATH]
+    if config.plugins.get("winwin-prompts") is not None:
+        from ..comments.feed import FEED_PATH
+
+        paths.append(FEED_PATH)
+    return paths
 
 
 def _prompts_problems(settings, config, site: Site, where: str) -> list[Problem]:
