@@ -20,7 +20,15 @@ USER_AGENT = "winwin-import (+https://pypi.org/project/mkdocs-winwin/)"
 
 
 class FetchFailed(Exception):
-    """One download failed; the message says why, in a few words."""
+    """One download failed; the message says why, in a few words.
+
+    `silent` is true when the host did not answer at all (timeout, no
+    connection): the caller may stop asking it.
+    """
+
+    def __init__(self, message: str, silent: bool = False) -> None:
+        super().__init__(message)
+        self.silent = silent
 
 
 @dataclass(frozen=True)
@@ -61,7 +69,7 @@ class Fetcher:
                 raise FetchFailed(f"the host {parts.hostname} is not allowed")
             left = deadline - time.monotonic()
             if left <= 0:
-                raise FetchFailed(f"no complete answer within {self.timeout:g} s")
+                raise FetchFailed(f"no complete answer within {self.timeout:g} s", silent=True)
             try:
                 with self.client.stream("GET", url, timeout=httpx.Timeout(left)) as response:
                     if response.is_redirect and "location" in response.headers:
@@ -78,11 +86,11 @@ class Fetcher:
                         if size > max_bytes:
                             raise FetchFailed(f"larger than {max_bytes // 1024} KiB")
                         if time.monotonic() > deadline:
-                            raise FetchFailed(f"no complete answer within {self.timeout:g} s")
+                            raise FetchFailed(f"no complete answer within {self.timeout:g} s", silent=True)
                         chunks.append(chunk)
                     return Fetched(str(response.url), response.headers.get("content-type", ""), b"".join(chunks))
             except httpx.TimeoutException:
-                raise FetchFailed(f"no complete answer within {self.timeout:g} s") from None
+                raise FetchFailed(f"no complete answer within {self.timeout:g} s", silent=True) from None
             except httpx.HTTPError as exc:
-                raise FetchFailed(f"could not connect ({type(exc).__name__})") from None
+                raise FetchFailed(f"could not connect ({type(exc).__name__})", silent=True) from None
         raise FetchFailed(f"more than {MAX_REDIRECTS} redirects")

@@ -18,6 +18,7 @@ from .assemble import slugify
 from .fetch import Fetcher, FetchFailed
 
 DEFAULT_MAX_IMAGE_BYTES = 10 * 1024 * 1024
+SILENT_LIMIT = 3
 
 
 def image_kind(data: bytes) -> str:
@@ -53,7 +54,7 @@ class Images:
     fetched: dict[str, str] = field(default_factory=dict)  # url -> docs-relative path
     failed: dict[str, str] = field(default_factory=dict)  # url -> why
     used_by: dict[str, str] = field(default_factory=dict)  # url -> first post title
-    taken: set[str] = field(default_factory=set)
+    silent: dict[str, int] = field(default_factory=dict)  # host -> timeouts in a row
     planned: int = 0
 
     def local_path(self, url: str, post_slug: str) -> str:
@@ -82,6 +83,10 @@ class Images:
         if self.fetcher is None:
             self.planned += 1
             return None
+        host = (urlsplit(absolute).hostname or "").lower()
+        if self.silent.get(host, 0) >= SILENT_LIMIT:
+            self.failed[absolute] = f"not tried: {host} did not answer {SILENT_LIMIT} times in a row"
+            return None
         try:
             got = self.fetcher.get(absolute, self.max_bytes)
             kind = image_kind(got.data)
@@ -90,7 +95,10 @@ class Images:
                 raise FetchFailed(f"not a PNG, JPEG, GIF, WebP or AVIF image (served as {served})")
         except FetchFailed as exc:
             self.failed[absolute] = str(exc)
+            # A dead old host would cost a full timeout per picture: after a few, stop asking it.
+            self.silent[host] = self.silent.get(host, 0) + 1 if exc.silent else 0
             return None
+        self.silent[host] = 0
         path = f"{stem}.{kind}"
         self.store(path, got.data)
         self.fetched[absolute] = path

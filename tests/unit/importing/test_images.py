@@ -72,3 +72,18 @@ def test_an_image_imported_before_is_not_fetched_again():
     path = found.local_path("http://127.0.0.1:1/img/photo.png", "p") + ".png"
     stored[path] = PNG
     assert found.resolve("http://127.0.0.1:1/img/photo.png", "p", "P") == path
+
+
+def test_a_host_that_does_not_answer_is_given_up_after_three_tries():
+    import socket
+
+    with socket.socket() as listener:  # a port that accepts nothing: connections are refused at once
+        listener.bind(("127.0.0.1", 0))
+        port = listener.getsockname()[1]
+    with Fetcher(timeout=1.0, allow=lambda h: h == "127.0.0.1") as fetcher:
+        found = images(fetcher, {})
+        for n in range(5):
+            assert found.resolve(f"http://127.0.0.1:{port}/img/{n}.png", "p", "P") is None
+    reasons = [found.failed[f"http://127.0.0.1:{port}/img/{n}.png"] for n in range(5)]
+    assert all(r.startswith("could not connect") for r in reasons[:3])
+    assert reasons[3:] == ["not tried: 127.0.0.1 did not answer 3 times in a row"] * 2
