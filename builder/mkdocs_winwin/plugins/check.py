@@ -10,6 +10,7 @@ plugin would warn about. A problem's text is the one the build prints, so
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import posixpath
 from pathlib import Path
@@ -71,8 +72,8 @@ def link_warnings(config, site: Site) -> list[str]:
 
     The pages are rendered with MkDocs' own Page.render over the files a build
     has (the docs, the theme, and what winwin's plugins generate), so the
-    messages are MkDocs' own, word for word. Drafts are left out, as the blog
-    leaves them out of a build. Only warnings count: what `--strict` fails on.
+    messages are MkDocs' own, word for word. Drafts (and future posts under
+    `draft_if_future_date`) are left out, as the blog leaves them out of a build. Only warnings count: what `--strict` fails on.
     """
     import logging
 
@@ -84,7 +85,10 @@ def link_warnings(config, site: Site) -> list[str]:
     stubs = {path for path in _generated_paths(config, site) if files.get_file_from_path(path) is None}
     for path in stubs:
         files.append(File(path, None, config.site_dir, config.use_directory_urls))
-    skip = stubs | {p.path for p in site.posts if p.draft}
+    blog = config.plugins.get("material/blog")
+    future = blog is not None and blog.config.draft_if_future_date
+    now = dt.datetime.now(dt.timezone.utc)
+    skip = stubs | {p.path for p in site.posts if p.draft or (future and p.date > now)}
     said: list[str] = []
 
     class Collect(logging.Handler):
