@@ -153,3 +153,17 @@ def test_a_missing_thread_is_none_only_when_allowed(httpserver):
     assert get_json(httpserver.url_for("/gone"), missing_ok=True) is None
     with pytest.raises(SourceError, match="answered HTTP 404"):
         get_json(httpserver.url_for("/gone"))
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ('{"replies": [', "did not answer JSON"),
+    ('["not", "a", "thread"]', "did not answer an Isso thread"),
+])
+def test_a_malformed_isso_answer_writes_nothing(site, httpserver, answer, expected):
+    # An Isso stand-in on 127.0.0.1 (the real one is in test_comments_isso.py): one bad thread stops the pull.
+    httpserver.expect_request("/isso/").respond_with_data(answer, content_type="application/json")
+    result = CliRunner().invoke(comments, ["pull", "--isso", httpserver.url_for("/isso/")])
+    assert result.exit_code == 1
+    assert f"Nothing was written from this source: {httpserver.url_for('/isso/')}?uri=" in result.output
+    assert expected in result.output
+    assert not list((site / "content").rglob("*.comments.yml"))
