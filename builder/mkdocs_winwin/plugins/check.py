@@ -73,7 +73,8 @@ def link_warnings(config, site: Site) -> list[str]:
     The pages are rendered with MkDocs' own Page.render over the files a build
     has (the docs, the theme, and what winwin's plugins generate), so the
     messages are MkDocs' own, word for word. Drafts (and future posts under
-    `draft_if_future_date`) are left out, as the blog leaves them out of a build. Only warnings count: what `--strict` fails on.
+    `draft_if_future_date`) are left out, as the blog leaves them out of a
+    build. Only warnings count: what `--strict` fails on.
     """
     import logging
 
