@@ -2,10 +2,15 @@
 
 The same functions the plugins call in a build, in the same order, over a
 loaded MkDocs config (whose own validation already refused bad settings):
-the content (content.loader.load_site), the "Your turn" channels, the
-reading list's sources and picks.yml, and the preview images the prompts
-plugin would warn about. A problem's text is the one the build prints, so
-`check` and `build --strict` agree line for line.
+mkdocs.yml's values Material prints raw (config_problems, also called by the
+core plugin), the content (content.loader.load_site), the "Your turn"
+channels, the reading list's sources, picks.yml and theme typos, the preview
+images the prompts plugin would warn about, and MkDocs' own link warnings.
+A problem's text is the one the build prints, so `check` and
+`build --strict` agree line for line.
+
+Not checked here: what depends on the article store (a pin no feed lists any
+more) and on parsing the local feed files; the build warns about those.
 """
 
 from __future__ import annotations
