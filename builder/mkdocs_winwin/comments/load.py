@@ -27,6 +27,8 @@ from .model import (
 
 COMMENT_KEYS = ("id", "parent", "author", "url", "date", "source", "link", "body")
 REACTION_KEYS = ("id", "kind", "author", "url", "link")
+UNKNOWN_KEY = "is not a key winwin knows"
+"""A warning, but the key is not in the model: a rewrite of the file would lose it."""
 FUTURE_SLACK = dt.timedelta(minutes=5)
 """A comment dated a few minutes ahead is a clock difference, not a mistake."""
 
@@ -112,7 +114,7 @@ def _unknown_keys(raw: dict, known: tuple[str, ...], path: str, label: str) -> l
             continue
         close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
         hint = f"did you mean '{close[0]}'?" if close else f"remove it; a comment has {', '.join(known)}"
-        out.append(Problem(path, f"{label}.{key}", "is not a key winwin knows", hint, warning=True))
+        out.append(Problem(path, f"{label}.{key}", UNKNOWN_KEY, hint, warning=True))
     return out
 
 
@@ -257,7 +259,7 @@ def check_conversation(data: Any, path: str, page: str, now: dt.datetime) -> tup
     problems: list[Problem] = []
     for key in data:
         if key not in ("comments", "reactions"):
-            problems.append(Problem(path, str(key), "is not a key winwin knows",
+            problems.append(Problem(path, str(key), UNKNOWN_KEY,
                                     "a conversation file has 'comments:' and 'reactions:' only", warning=True))
     comments: list[Comment] = []
     reactions: list[Reaction] = []

@@ -1,8 +1,10 @@
 """Where pulled comments land: merged into each page's file, written only when changed.
 
-A page whose file has errors is left alone (its invalid entries are not in
-the model, so rewriting it would drop them): the report names the file and
-says to fix it first. Every other page is merged and written atomically.
+A page whose file has errors or keys winwin does not know is left alone
+(neither is in the model, so rewriting the file would drop them): the report
+names the file and says to fix it first. Every other page is merged and
+written atomically, in the canonical form of `files.dump` (YAML `#` comments
+of a hand-written file are not kept).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 
 from ..content.schema import Problem
 from .files import read_conversation, write
+from .load import UNKNOWN_KEY
 from .merge import Changes, merge
 from .model import Comment, Conversation, Reaction, comments_file
 
@@ -31,7 +34,8 @@ def existing(docs: Path, page: str, now: dt.datetime) -> tuple[Conversation, lis
     if not (docs / rel).is_file():
         return Conversation(page), []
     conversation, problems = read_conversation(docs, rel, now)
-    return conversation, [p for p in problems if not p.warning]
+    # Errors leave entries out of the model, unknown keys are not in it: rewriting would lose both.
+    return conversation, [p for p in problems if not p.warning or p.message == UNKNOWN_KEY]
 
 
 def store(docs_dir: str | os.PathLike, comments: Mapping[str, Iterable[Comment]],

@@ -58,6 +58,12 @@ def test_store_merges_and_refuses_a_broken_file(tmp_path):
     assert (tmp_path / "blog/posts/q.comments.yml").read_text() == "comments:\n  - id: x\n    author: A\n"
     again = store(tmp_path, {"blog/posts/p.md": [new]}, now=NOW)
     assert again.written == () and again.changes.unchanged == 1
+    # A key winwin does not know is only a warning for the build, but a rewrite would drop it.
+    typo = "comments:\n  - id: x\n    author: A\n    date: 2020-01-01\n    source: manual\n    body: b\n    mood: happy\n"
+    (tmp_path / "blog/posts/p.comments.yml").write_text(typo)
+    kept = store(tmp_path, {"blog/posts/p.md": [new]}, now=NOW)
+    assert kept.written == () and "mood" in str(kept.refused[0])
+    assert (tmp_path / "blog/posts/p.comments.yml").read_text() == typo
 
 
 def test_read_all_reports_every_file_and_orphans(tmp_path):
