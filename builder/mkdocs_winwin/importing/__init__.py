@@ -10,6 +10,7 @@ A pipeline of small stages, pure in the middle and I/O at the edges:
 - `markdown` turns the untrusted exported HTML into clean Markdown;
 - `images`   downloads the images hosted on the old blog (through `fetch`,
              bounded in time and size);
+- `authors`  adds the blog's authors to `.authors.yml` (avatars: fetched or initials);
 - `files`    renders post files, `.authors.yml` entries and avatars (comments
              are written with the comments feature's own model and `dump`);
 - `write`    stages every file in a temporary folder and moves them in only

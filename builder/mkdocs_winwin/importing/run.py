@@ -24,15 +24,16 @@ from ..comments.load import parse_conversation
 from ..comments.merge import merge
 from ..comments.model import Comment, Conversation, comments_file
 from ..content.loader import Layout
-from ..errors import ConfigError, ContentError
+from ..errors import ContentError
 from . import files
 from .assemble import slugify
+from .authors import Authors
 from .blogger import parse_blogger
 from .feed import parse_feed
-from .fetch import Fetcher, FetchFailed, any_host
-from .images import Images, image_kind, on_hosts
+from .fetch import Fetcher, any_host
+from .images import Images, on_hosts
 from .markdown import description, to_markdown
-from .model import Export, ImportedAuthor, ImportedPost, Problem
+from .model import Export, ImportedPost, Problem
 from ..redirects import alias_problem
 from .report import Report
 from .source import DEFAULT_MAX_MB, open_source
@@ -118,9 +119,8 @@ class _Importer:
             max_bytes=options.max_image_bytes,
         )
         self.fetcher = fetcher
-        self.authors_yml: dict[str, Any] = {}
-        self.new_authors: dict[str, dict[str, Any]] = {}
-        self.author_ids: dict[str, str] = {}
+        self.authors = Authors(export, options, self.staging,
+                               fetcher if options.images and not options.dry_run else None)
         self.now = dt.datetime.now(dt.timezone.utc)
         self.links: dict[str, str] | None = None
 
@@ -128,12 +128,12 @@ class _Importer:
 
     def run(self) -> Report:
         try:
-            self.authors_yml = self._load_authors()
+            self.authors.load()
             posts = self._select(self.export.posts)
             placed = self._place(posts)
             for post, rel, state in self._progress(placed):
                 self._write_post(post, rel, state, placed)
-            self._write_authors()
+            self.authors.write()
             self.report.images_fetched = sum(1 for p in self.images.fetched.values() if p in self.staging.files)
             self.report.images_planned = self.images.planned
             self.report.images_remote = {url: f"{why} (in '{self.images.used_by.get(url, '?')}')"
@@ -277,7 +277,7 @@ class _Importer:
         meta: dict[str, Any] = {"title": post.title}
         if post.kind == "post":
             meta["date"] = post.date
-            meta["authors"] = [self._author_id(post.author)]
+            meta["authors"] = [self.authors.id_for(post.author)]
             themes = sorted({self.options.label_themes[l] for l in post.labels if l in self.options.label_themes}
                             | ({self.options.theme} if self.options.theme else set()))
             if themes:
@@ -333,86 +333,3 @@ class _Importer:
         if added:
             merged, _ = merge(current, added)
             self.staging.add(comments_rel, dump_conversation(merged).encode("utf-8"))
-
-    # -- authors --------------------------------------------------------------------------
-
-    def _load_authors(self) -> dict[str, Any]:
-        data = self.staging.read(self.options.authors_file)
-        if data is None:
-            return {}
-        try:
-            loaded = yaml.safe_load(data.decode("utf-8")) or {}
-        except (yaml.YAMLError, UnicodeDecodeError):
-            raise ContentError(self.options.authors_file, "is not valid YAML, so imported authors cannot be added",
-                               "fix it (winwin check shows where), then import again") from None
-        if not isinstance(loaded, dict) or not isinstance(loaded.get("authors") or {}, dict):
-            raise ContentError(self.options.authors_file, "is not a mapping with 'authors:' and one entry per id",
-                               "fix it (winwin check shows how), then import again; nothing was written")
-        return loaded.get("authors") or {}
-
-    def _author_id(self, key: str) -> str:
-        if self.options.author:
-            if self.options.author not in self.authors_yml:
-                raise ConfigError(self.options.authors_file, f"has no author '{self.options.author}' (--author)",
-                                  f"use one of: {', '.join(sorted(self.authors_yml)) or '(none yet)'}, "
-                                  "or leave --author out to add the blog's own authors")
-            return self.options.author
-        if key in self.author_ids:
-            return self.author_ids[key]
-        author = next((a for a in self.export.authors if a.key == key), None) or \
-            ImportedAuthor(key or "", key or self.export.title or "Imported")
-        ident = files.author_id(author.name)
-        if ident not in self.authors_yml and ident not in self.new_authors:
-            self.new_authors[ident] = self._author_entry(ident, author)
-        self.author_ids[key] = ident
-        return ident
-
-    def _author_entry(self, ident: str, author: ImportedAuthor) -> dict[str, Any]:
-        avatar = f"assets/imported/avatars/{ident}"
-        path = None
-        if author.avatar_url and self.images.fetcher is not None:
-            try:
-                got = self.fetcher.get(author.avatar_url, 1024 * 1024)
-                kind = image_kind(got.data)
-                if kind and got.content_type.startswith("image/"):
-                    path = f"{avatar}.{kind}"
-                    self.staging.add(path, got.data)
-            except FetchFailed:
-                path = None
-        if path is None:
-            path = f"{avatar}.svg"
-            self.staging.add(path, files.initials_avatar(author.name).encode("utf-8"))
-        entry: dict[str, Any] = {
-            "name": files.clean_author(author.name),
-            "description": f"Wrote on {self.export.title}" if self.export.title else "Imported author",
-            "avatar": posixpath.relpath(path, self.options.blog_dir),
-        }
-        if files.clean_url(author.url):
-            entry["url"] = files.clean_url(author.url)
-        if self.options.keep_emails and author.email:
-            entry["email"] = author.email
-        return entry
-
-    def _write_authors(self) -> None:
-        if not self.new_authors:
-            return
-        rel = self.options.authors_file
-        old = self.staging.read(rel)
-        addition = files.dump({"authors": self.new_authors})
-        if old is None:
-            self.staging.add(rel, addition.encode("utf-8"))
-            return
-        # Append under the existing 'authors:' so the user's comments and layout stay as written.
-        text = old.decode("utf-8")
-        text = (text if text.endswith("\n") else text + "\n") + addition.split("\n", 1)[1]
-        original = yaml.safe_load(old.decode("utf-8")) or {}  # read fine in _load_authors
-        try:
-            appended = yaml.safe_load(text)
-            ok = appended == {**original, "authors": {**self.authors_yml, **self.new_authors}}
-        except yaml.YAMLError:
-            ok = False
-        if not ok:
-            # 'authors:' is not the file's last key, or is written inline: rewrite it whole,
-            # every other key kept (its comments are lost, its content is not).
-            text = files.dump({**original, "authors": {**self.authors_yml, **self.new_authors}})
-        self.staging.add(rel, text.encode("utf-8"))
