@@ -14,12 +14,14 @@ MkDocs' live-reload server, driven differently in three ways:
 
 from __future__ import annotations
 
+import gc
 import html
 import logging
 import os
 import re
 import shutil
 import tempfile
+import threading
 from urllib.parse import urlsplit
 
 import watchdog.events
@@ -66,6 +68,7 @@ class PreviewServer(LiveReloadServer):
         self.page_epochs: dict[str, int] = {}  # URL path -> epoch of the build that last changed it
         self.all_epoch = 0  # a build that changes every open page (the error overlay came or went)
         self.error: str | None = None
+        self._collector: threading.Timer | None = None
         self.build_delay = 0.05  # MkDocs waits 0.1 s for more events; an editor's save is one
         _native_observer(self)
 
@@ -94,8 +97,18 @@ class PreviewServer(LiveReloadServer):
         urls = report.changed_urls()
         for url in urls:
             self.page_epochs[url] = epoch
+        self._collect_later()
         log.info(f"Rebuilt in {report.seconds:.2f} s ({report.cpu_seconds:.2f} s CPU): "
                  f"{sum(1 for u in urls if u.endswith('/'))} page(s) changed")
+
+    def _collect_later(self) -> None:
+        """The garbage of the build (the session pauses the collector while building) is
+        collected a second later, while the author reads the page, not while they wait."""
+        if self._collector is not None:
+            self._collector.cancel()
+        self._collector = threading.Timer(1.0, gc.collect)
+        self._collector.daemon = True
+        self._collector.start()
 
     def watch(self, path: str, func: None = None, *, recursive: bool = True) -> None:
         """MkDocs' watch, deaf to reads: the native observer also reports every file the
@@ -208,7 +221,6 @@ def serve(config_file: str, host: str = "127.0.0.1", port: int = 8000) -> None:
 def _stop_on_sigterm():
     """SIGTERM ends the preview like Ctrl-C (the temporary site is removed); returns the undo."""
     import signal
-    import threading
 
     if threading.current_thread() is not threading.main_thread():
         return lambda: None

@@ -10,6 +10,7 @@ which the preview server turns into reloads of exactly those pages.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import logging
 import os
@@ -104,7 +105,7 @@ class Session:
         os.makedirs(self.site_dir, exist_ok=True)
         written: dict[str, bool] = {}
         started_ns = time.time_ns()
-        with _tracked_writes(self.digests, written), _no_dirty_warning():
+        with _tracked_writes(self.digests, written), _no_dirty_warning(), _collector_paused(self.last is not None):
             build(config, serve_url=self.site_url if self.command == "serve" else None, dirty=True)
         deleted = self._delete_stale(set(written) | self.layer.static_dests, since=started_ns)
         root = self.site_dir + os.sep
@@ -176,3 +177,18 @@ def _no_dirty_warning():
         yield
     finally:
         logger.removeFilter(dirty)
+
+
+@contextlib.contextmanager
+def _collector_paused(paused: bool):
+    """No cycle collection during a rebuild: with a site's worth of results in the memo, each
+    full collection walks all of them (a sixth of a one-post rebuild). The first build keeps
+    it (it makes most of the garbage); the caller collects between builds (preview.py)."""
+    if not paused or not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
