@@ -65,10 +65,6 @@ class _Limits(threading.local):
 _limits = _Limits()
 
 
-class Refused(Exception):
-    """A connection to a non-public address the source does not live at."""
-
-
 def _public(ip: str) -> bool:
     address = ipaddress.ip_address(ip.split("%", 1)[0])
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
