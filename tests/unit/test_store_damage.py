@@ -216,3 +216,35 @@ def test_a_full_disk_is_named_and_the_store_keeps_what_it_had(tmp_path):
                        [Article(**{**article(f"c{i}", "s3").__dict__, "summary": "x" * 2000}) for i in range(200)])
     with open_store(tmp_path, read_only=True) as store:
         assert len(store.articles()) == 6
+
+
+def test_feeds_fetch_rebuilds_a_damaged_store_and_names_what_no_feed_brings_back(tmp_path):
+    from click.testing import CliRunner
+
+    from mkdocs_winwin.cli.main import main
+    from tests.feed_server import feed_server
+
+    def feed(guids):
+        items = "".join(f"<item><title>Article {g}</title><link>https://x.example/{g}</link><guid>{g}</guid></item>"
+                        for g in guids)
+        return f'<?xml version="1.0"?><rss version="2.0"><channel><title>F</title>{items}</channel></rss>'
+
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "index.md").write_text("# Home\n")
+    with feed_server() as server:
+        url = server.url_for("/feed.xml")
+        (tmp_path / "mkdocs.yml").write_text(
+            "site_name: Heal\ndocs_dir: content\nplugins:\n  - winwin-reading-list:\n      sources:\n"
+            f"        - url: {url}\n          name: Feed\n")
+        server.expect_ordered_request("/feed.xml").respond_with_data(feed(["old", "kept"]))
+        server.expect_ordered_request("/feed.xml").respond_with_data(feed(["kept", "new"]))
+        runner = CliRunner()
+        assert runner.invoke(main, ["feeds", "fetch", "-f", str(tmp_path / "mkdocs.yml")]).exit_code == 0
+        drop_table(tmp_path / ".cache" / "winwin" / "store.sqlite")
+        result = runner.invoke(main, ["feeds", "fetch", "-f", str(tmp_path / "mkdocs.yml")])
+    assert result.exit_code == 0, result.output
+    assert "store: the article store was damaged (the table 'sources' is missing); it was moved to" in result.stderr
+    assert "1 articles of the damaged store are in no feed any more and were not rebuilt" in result.stderr
+    assert "  lost: Article old <https://x.example/old>" in result.stderr
+    with open_store(tmp_path / ".cache" / "winwin", read_only=True) as store:
+        assert sorted(a.title for a in store.articles()) == ["Article kept", "Article new"]
