@@ -142,6 +142,7 @@ class _Importer:
             self.report.updated = sorted(self.staging.replaced)
             self.staging.commit()
         finally:
+            self.images.close()
             self.staging.discard()
         return self.report
 
@@ -243,8 +244,10 @@ class _Importer:
         if state == "there":
             self.report.unchanged += 1
         else:
+            self.images.prefetch(post.html, slug, base=post.old_url)
             body = self._markdown(post.html, post, slug, folder, placed)
             self.staging.add(rel, files.post_file(self._meta(post, slug, aliases), body).encode("utf-8"))
+            self.images.settle()
         self._write_comments(post, rel, slug, folder, placed)
 
     def _markdown(self, html: str, post: ImportedPost, slug: str, folder: str, placed: list) -> str:

@@ -87,3 +87,30 @@ def test_a_host_that_does_not_answer_is_given_up_after_three_tries():
     reasons = [found.failed[f"http://127.0.0.1:{port}/img/{n}.png"] for n in range(5)]
     assert all(r.startswith("could not connect") for r in reasons[:3])
     assert reasons[3:] == ["not tried: 127.0.0.1 did not answer 3 times in a row"] * 2
+
+
+def test_a_posts_pictures_are_fetched_in_parallel_and_only_those_used_are_kept(old_blog):
+    from werkzeug import Response
+
+    from .conftest import PNG
+
+    def slow(request):
+        time.sleep(0.6)
+        return Response(PNG, content_type="image/png")
+
+    for n in range(4):
+        old_blog.expect_request(f"/par/{n}.png").respond_with_handler(slow)
+    base = f"http://127.0.0.1:{old_blog.port}"
+    html = "".join(f'<p><img src="{base}/par/{n}.png"></p>' for n in range(4))
+    html += f'<a href="{base}/img/photo.png"><img src="{base}/par/thumb.png"></a>'  # the thumbnail is not wanted
+    stored: dict[str, bytes] = {}
+    with Fetcher(timeout=3.0, allow=lambda h: h == "127.0.0.1") as fetcher:
+        found = images(fetcher, stored)
+        start = time.monotonic()
+        found.prefetch(html, "p")
+        paths = [found.resolve(f"{base}/par/{n}.png", "p", "P") for n in range(4)]
+        elapsed = time.monotonic() - start
+        assert found.resolve(f"{base}/img/photo.png", "p", "P")
+        found.close()
+    assert all(paths) and elapsed < 1.8, f"{elapsed:.2f} s for four 0.6 s pictures"
+    assert len(stored) == 5 and not any("thumb" in path for path in stored)
