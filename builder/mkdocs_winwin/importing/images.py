@@ -99,7 +99,8 @@ class Images:
         for url in dict.fromkeys(wanted):
             absolute = self._absolute(html_lib.unescape(url), base)
             if not on_hosts(absolute, self.hosts) or absolute in self.fetched or absolute in self.failed \
-                    or absolute in self.waiting or self._there(absolute, post_slug):
+                    or absolute in self.waiting or self._there(absolute, post_slug) \
+                    or self.silent.get((urlsplit(absolute).hostname or "").lower(), 0) >= SILENT_LIMIT:
                 continue
             if self.pool is None:
                 self.pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="winwin-image")
