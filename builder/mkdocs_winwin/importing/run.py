@@ -123,6 +123,7 @@ class _Importer:
                                fetcher if options.images and not options.dry_run else None)
         self.now = dt.datetime.now(dt.timezone.utc)
         self.links: dict[str, str] | None = None
+        self.used_aliases: set[str] = set()
 
     # -- the whole run ----------------------------------------------------------------
 
@@ -186,8 +187,10 @@ class _Importer:
             return False
         aliases = meta.get("aliases") or []
         mine = self._aliases(post)
-        return bool(mine and isinstance(aliases, list) and mine[0] in aliases) or \
-            (not mine and meta.get("title") == post.title)
+        if mine and isinstance(aliases, list) and mine[0] in aliases:
+            return True
+        # No old address to go by (a feed item, a duplicate whose address went to the first copy): the title.
+        return not aliases and meta.get("title") == post.title
 
     def _place(self, posts: list[ImportedPost]) -> list[tuple[ImportedPost, str, str]]:
         """Each post's file and state: 'new' or 'there' (imported before); duplicates renamed."""
@@ -228,7 +231,14 @@ class _Importer:
         slug = posixpath.splitext(posixpath.basename(rel))[0]
         folder = posixpath.dirname(rel)
         aliases = self._aliases(post)
-        if post.old_url and not aliases and urlsplit(post.old_url).path not in ("", "/"):
+        if aliases and aliases[0] in self.used_aliases:
+            self.report.problems.append(Problem(
+                post.title, f"has the same old address as an earlier entry ({aliases[0]}), which keeps it",
+                "check whether the export holds this post twice; delete the copy you do not want"))
+            aliases = []
+        self.used_aliases.update(aliases)
+        if post.old_url and not aliases and alias_problem(unquote(urlsplit(post.old_url).path)) \
+                and urlsplit(post.old_url).path not in ("", "/"):
             self.report.problems.append(Problem(
                 post.title, f"its old address {post.old_url} cannot get a redirect "
                 f"({alias_problem(unquote(urlsplit(post.old_url).path))})",

@@ -254,3 +254,18 @@ def test_a_broken_authors_file_stops_the_import_and_leaves_nothing(tmp_path):
     with pytest.raises(ContentError, match="is not a mapping with 'authors:'"):
         import_blog(str(wxr(tmp_path, "f.json", source)), options(docs, images=False))
     assert snapshot(docs) == before and not list(tmp_path.glob(".winwin-import-*"))
+
+
+def test_a_post_exported_twice_keeps_one_redirect_and_a_second_run_adds_nothing(tmp_path):
+    base = (FIXTURES / "wordpress.xml").read_text("utf-8").replace("{{BASE}}", "https://old.example")
+    start = base.index("<item>", base.index("<item>") + 1)  # the second post, whole
+    second = base[start: base.index("</item>", start) + len("</item>")]
+    twice = base.replace(second, second + "\n" + second.replace("<wp:post_id>11<", "<wp:post_id>111<"))
+    docs = tmp_path / "docs"
+    report = import_blog(str(wxr(tmp_path, "w.xml", twice)), options(docs, images=False))
+    assert (docs / "blog/posts/second-post-2.md").is_file()
+    assert "aliases" not in (docs / "blog/posts/second-post-2.md").read_text("utf-8")
+    assert any("has the same old address as an earlier entry (/2011/03/second-post.html)" in str(p)
+               for p in report.problems)
+    again = import_blog(str(wxr(tmp_path, "w.xml", twice)), options(docs, images=False))
+    assert again.written == [] and again.updated == []
