@@ -37,7 +37,7 @@ def _site(config_file: str):
 @click.command("import")
 @click.argument("source")
 @CONFIG_OPTION
-@click.option("--dry-run", is_flag=True, help="Print what would be written; write and download nothing.")
+@click.option("--dry-run", is_flag=True, help="Print what would be written; write nothing, fetch no picture.")
 @click.option("--author", default="", metavar="ID", help="Credit every post to this author id of .authors.yml "
               "(default: add the blog's own authors).")
 @click.option("--theme", default="", metavar="ID", help="Put every post in this guide theme (sites with a guide).")
