@@ -50,12 +50,13 @@ def alias_file(alias: str) -> str:
     return path
 
 
-def redirect_html(target: str, title: str, canonical: str = "") -> str:
+def redirect_html(target: str, title: str, canonical: str = "", lang: str = "en") -> str:
     """A page that sends browsers on to `target` and tells search engines `canonical` (no script needed)."""
     url, name = html.escape(target, quote=True), html.escape(title)
     canonical = html.escape(canonical or target, quote=True)
+    lang = html.escape(lang or "en", quote=True)
     return (
-        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        f"<!doctype html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n"
         f"<title>Moved: {name}</title>\n"
         f"<link rel=\"canonical\" href=\"{canonical}\">\n"
         f"<meta http-equiv=\"refresh\" content=\"0; url={url}\">\n"

@@ -73,5 +73,6 @@ def add_redirects(files: Files, config) -> None:
             relative = posixpath.relpath(file.url or ".", posixpath.dirname(dest) or ".")
             target = relative + ("/" if file.url.endswith("/") and not relative.endswith("/") else "")
             canonical = f"{site_url}/{file.url}" if site_url else target
-            page = File.generated(config, dest, content=redirect_html(target, title or file.url, canonical))
+            page = File.generated(config, dest, content=redirect_html(target, title or file.url, canonical,
+                                                                      lang=config.theme.get("language") or "en"))
             files.append(page)

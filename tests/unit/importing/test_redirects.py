@@ -47,3 +47,7 @@ def test_redirect_page_escapes_and_needs_no_script():
     assert "<script>" not in page and "<b>" not in page
     assert '<meta http-equiv="refresh" content="0; url=../x/&quot;&gt;&lt;script&gt;/">' in page
     assert '<link rel="canonical" href="https://site.example/x/">' in page
+
+
+def test_redirect_page_language():
+    assert '<html lang="pt-BR">' in redirect_html("../x/", "T", lang="pt-BR")
