@@ -250,7 +250,10 @@ class _Importer:
         self.report.drafts += post.draft
         self.report.redirects += len(aliases) if not post.draft else 0
         if post.old_url:
-            self.report.urls.append((post.old_url, self.new_url(post, rel)))
+            old = post.old_url
+            if old.startswith("/") and len(self.options.old_hosts) == 1:  # Takeout gives paths only
+                old = f"https://{next(iter(self.options.old_hosts))}{old}"
+            self.report.urls.append((old, self.new_url(post, rel)))
         if state == "there":
             self.report.unchanged += 1
         else:

@@ -269,3 +269,10 @@ def test_a_post_exported_twice_keeps_one_redirect_and_a_second_run_adds_nothing(
                for p in report.problems)
     again = import_blog(str(wxr(tmp_path, "w.xml", twice)), options(docs, images=False))
     assert again.written == [] and again.updated == []
+
+
+def test_takeout_paths_become_full_old_addresses_with_old_host(tmp_path):
+    source = (FIXTURES / "blogger-takeout.atom").read_text("utf-8")
+    report = import_blog(str(wxr(tmp_path, "t.atom", source)),
+                         options(tmp_path / "docs", images=False, old_hosts=frozenset({"coffee.blogspot.com"})))
+    assert ("https://coffee.blogspot.com/p/about.html", "/pages/about/") in report.urls
