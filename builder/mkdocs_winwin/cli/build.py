@@ -141,8 +141,9 @@ def recover(target: Path) -> None:
     if not os.path.lexists(target):
         old = [p for p in leftovers if p.name.startswith(f".{target.name}-old-")]
         if old:
-            os.rename(old[0], target)
-            leftovers.remove(old[0])
+            newest = max(old, key=lambda p: p.stat().st_mtime)  # the site that was in place last
+            os.rename(newest, target)
+            leftovers.remove(newest)
     for path in leftovers:
         _remove(path)
 
@@ -178,7 +179,10 @@ def _locked(target: Path) -> Iterator[None]:
     # The parent folder itself is locked: no lock file is left beside the site.
     fd = os.open(target.parent, os.O_RDONLY)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError:  # a file system without locks (some NFS): build unlocked, as before
+            pass
         yield
     finally:
         os.close(fd)
