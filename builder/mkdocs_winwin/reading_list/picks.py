@@ -30,7 +30,7 @@ import yaml
 
 from ..content import yamlfile
 from ..content.loader import as_datetime
-from ..content.schema import Field, Problem, validate, value_problems
+from ..content.schema import CONTROL, Field, Problem, validate, value_problems
 from ..urls import is_http_url
 from .curation import canonical_url
 
@@ -95,7 +95,8 @@ def _entry(raw: Any, section: str, index: int, where: str, problems: list[Proble
                                 "start the entry with '- url: https://...' and indent its other keys"))
         return None
     if isinstance(raw.get("url"), str):
-        label += f" ({raw['url']})"
+        # repr() when it holds control characters: the message goes to a terminal.
+        label += f" ({raw['url'] if not CONTROL.search(raw['url']) else repr(raw['url'])})"
     fields = PICK_FIELDS if section == "picks" else PIN_FIELDS
     found = validate(raw, fields, label, material=False)
     for key in raw:
