@@ -164,3 +164,72 @@ def test_a_post_edit_reports_the_pages_that_show_it(site, tmp_path):
     assert "blog/index.html" in pages
     assert "guide/second/index.html" not in pages
     assert "blog/2026/02/01/post-0/index.html" not in pages
+
+
+def test_winwin_build_reuses_the_previous_build_from_its_cache(site, tmp_path, monkeypatch):
+    """`winwin build` keeps its work in .cache/winwin/; the next build after an edit equals a clean one."""
+    from mkdocs_winwin.incremental import memo
+
+    hits = []
+    saved = memo.DiskLayer.on_post_build
+
+    def on_post_build(self, *, config):
+        hits.append(dict(self.memo.hits))
+        return saved(self, config=config)
+
+    monkeypatch.setattr(memo.DiskLayer, "on_post_build", on_post_build)
+    _with_build_cache(site)
+    build_tree(site, site_dir=tmp_path / "first")
+    cache = site / ".cache" / "winwin" / "build-memo.pickle"
+    assert cache.is_file() and hits == [{}]
+    edit(site / "content", "blog/posts/post-3.md", "More about 3.", "Much more about 3, edited.")
+    edit(site / "content", "blog/posts/post-5.md", "title: Post 5", "title: Post five")
+    warm = build_tree(site, site_dir=tmp_path / "warm")
+    assert hits[1].get("template", 0) > 0 and hits[1].get("page", 0) > 0
+    cache.unlink()
+    clean = build_tree(site, site_dir=tmp_path / "clean")
+    problems = differences(warm, clean)
+    assert problems == [], "\n".join(problems)
+
+
+def _with_build_cache(site: Path) -> None:
+    config = site / "mkdocs.yml"
+    config.write_text(config.read_text().replace(
+        "      post_required: [title, description, authors]\n",
+        "      post_required: [title, description, authors]\n      build_cache: true\n"))
+
+
+def test_without_the_setting_a_build_writes_no_cache(site, tmp_path):
+    build_tree(site, site_dir=tmp_path / "built")
+    assert not (site / ".cache" / "winwin" / "build-memo.pickle").exists()
+
+
+def test_a_broken_cache_is_no_cache(site, tmp_path):
+    _with_build_cache(site)
+    cache = site / ".cache" / "winwin" / "build-memo.pickle"
+    cache.parent.mkdir(parents=True)
+    cache.write_bytes(b"not a pickle")
+    built = build_tree(site, site_dir=tmp_path / "built")
+    assert (built / "index.html").is_file()
+    assert cache.read_bytes() != b"not a pickle"  # replaced by this build's
+
+
+def test_markdown_a_plugin_changes_is_what_counts(site, tmp_path):
+    """A page whose source is unchanged but whose Markdown a plugin rewrites (from data outside
+    the docs folder) is converted again: the memo keys the Markdown MkDocs converts."""
+    (site / "hooks.py").write_text(
+        "from pathlib import Path\n\n"
+        "def on_page_markdown(markdown, page, config, files):\n"
+        "    return markdown + '\\n\\n' + (Path(config.config_file_path).parent / 'extra.txt').read_text()\n")
+    (site / "mkdocs.yml").write_text(CONFIG + "hooks:\n  - hooks.py\n")
+    (site / "extra.txt").write_text("First words from outside.")
+    session = Session(str(site / "mkdocs.yml"), tmp_path / "incremental", command="build")
+    try:
+        session.build()
+        (site / "extra.txt").write_text("Other words from outside.")
+        session.build()
+    finally:
+        session.close()
+    assert b"Other words from outside." in (tmp_path / "incremental" / "index.html").read_bytes()
+    problems = differences(tmp_path / "incremental", build_tree(site, site_dir=tmp_path / "clean"))
+    assert problems == [], "\n".join(problems)

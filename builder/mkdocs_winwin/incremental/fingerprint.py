@@ -380,6 +380,8 @@ class Fingerprint:
         lenient, self.lenient = self.lenient, True
         try:
             for name, value in sorted(config.items()):
+                if name == "site_dir":
+                    continue  # where the output goes (a new temporary folder per `winwin build`)
                 parts.append(name)
                 if name == "plugins":
                     for plugin_name, plugin in value.items():

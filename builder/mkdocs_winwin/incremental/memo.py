@@ -22,11 +22,14 @@ site's worth however many edits a session sees.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 import logging
 import os
+import pickle
 import re
+import tempfile
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 
@@ -183,6 +186,44 @@ class Memo:
 
 
 # -----------------------------------------------------------------------------
+# On disk: the memo of the last build, in .cache/winwin/, for the next process.
+
+CACHE_FORMAT = 1
+
+
+def load_memo(path: str | os.PathLike) -> Memo:
+    """The memo saved at `path`, or an empty one (missing, unreadable, other versions)."""
+    try:
+        with open(path, "rb") as f:
+            header = pickle.load(f)
+            if header != (CACHE_FORMAT, tool_versions()):
+                return Memo()
+            entries = pickle.load(f)  # noqa: S301 - our own cache file, in the project's .cache/
+    except Exception:  # noqa: BLE001 - a cache that cannot be read is no cache
+        return Memo()
+    return Memo(entries=entries) if isinstance(entries, dict) else Memo()
+
+
+def save_memo(memo: Memo, path: str | os.PathLike) -> None:
+    """Write the memo atomically (a concurrent build reads the old file or the new one)."""
+    folder = os.path.dirname(os.fspath(path))
+    os.makedirs(folder, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=".memo-", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump((CACHE_FORMAT, tool_versions()), f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(memo.entries, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.remove(temp)
+        raise
+
+
+def cache_folder(config) -> str:
+    """<folder of mkdocs.yml>/.cache/winwin"""
+    base = os.path.dirname(config.config_file_path) if config.config_file_path else os.getcwd()
+    return os.path.join(base, ".cache", "winwin")
 
 
 class MemoTemplate:
@@ -220,11 +261,15 @@ class IncrementalLayer(BasePlugin):
         self.memo = memo or Memo()
         self.fingerprint: Fingerprint | None = None
         self.page_context: dict | None = None
+        self._configured = None
         self.md_salt = b""
         self.versions = tool_versions()
         self.bytecode = MemoryBytecodeCache()
 
     def on_config(self, config):
+        if self._configured is config:  # added by a plugin's on_config, which also ran this
+            return config
+        self._configured = config
         self._memoise_readtime()
         self.fingerprint = None
         self.memo.reset_counts()
@@ -284,17 +329,20 @@ class IncrementalLayer(BasePlugin):
     def on_post_build(self, *, config):
         self.fingerprint = None
         self.page_context = None
+        self._configured = None
         self.memo.prune()
 
     # -------------------------------------------------------------------------
 
     def _memoise_render(self, page) -> None:
-        file = page.file
-        key = digest_bytes(self.md_salt, type(page).__qualname__, page.markdown or "", file.src_uri,
-                           file.url, str(getattr(file.inclusion, "name", file.inclusion)))
         original, memo = page.render, self.memo
 
         def render(config, files):
+            # Keyed here, not in on_page_markdown: MkDocs sets page.markdown to
+            # what the plugins' on_page_markdown return only after all of them ran.
+            file = page.file
+            key = digest_bytes(self.md_salt, type(page).__qualname__, page.markdown or "", file.src_uri,
+                               file.url, str(getattr(file.inclusion, "name", file.inclusion)))
             done = memo.get("page", key)
             if done is not None and deps_hold(done.deps, files):
                 done.restore(page, files)
@@ -478,3 +526,30 @@ def _installed(folder: str) -> bool:
 
     purelib = os.path.realpath(sysconfig.get_paths()["purelib"])
     return os.path.realpath(folder).startswith(purelib + os.sep)
+
+
+class DiskLayer(IncrementalLayer):
+    """The memo layer for `winwin build`: loaded from .cache/winwin/ and saved back after a build."""
+
+    FILE = "build-memo.pickle"
+
+    def __init__(self, folder: str) -> None:
+        self.path = os.path.join(folder, self.FILE)
+        super().__init__(load_memo(self.path))
+
+    def on_post_build(self, *, config):
+        super().on_post_build(config=config)
+        try:
+            save_memo(self.memo, self.path)
+        except OSError as exc:
+            logging.getLogger("mkdocs.plugins.winwin").info(f"Build cache not saved ({exc}); the next build is a full one.")
+
+
+def add_disk_layer(config, name: str = "winwin-incremental") -> DiskLayer | None:
+    """Give a build (not a Session's, which has its own) the memo of the previous one."""
+    if name in config.plugins:
+        return None
+    layer = DiskLayer(cache_folder(config))
+    config.plugins[name] = layer
+    layer.on_config(config)
+    return layer

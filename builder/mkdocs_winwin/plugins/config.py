@@ -148,6 +148,12 @@ class SiteConfig(PluginSettings):
     feeds_description = Optional(PlainText())
     """Description of the all-posts feeds; default: the site's `site_description`."""
 
+    build_cache = Type(bool, default=False)
+    """Keep each build's work in .cache/winwin/build-memo.pickle (next to mkdocs.yml) and
+    reuse it in the next `winwin build` wherever its inputs are unchanged: a build after
+    a one-post edit redoes that post's work only. The output is the same as without it.
+    `winwin serve` always works this way, in memory."""
+
 
 class IssoConfig(PluginSettings):
     url = Optional(Type(str))

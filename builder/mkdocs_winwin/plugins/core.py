@@ -18,6 +18,7 @@ from ..content import crosslinks
 from ..feeds import writer as feeds
 from ..content.loader import Layout, Post, Site, load_site
 from . import theme
+from ..incremental.memo import add_disk_layer
 from .material import (fast_front_matter, lazy_excerpt_markdown, render_excerpts_once, speed_up,
                        templates_fixed_per_build)
 from .redirects import add_redirects
@@ -72,6 +73,10 @@ class SitePlugin(BasePlugin[SiteConfig]):
             listing = "\n".join(f"  - {p}" for p in errors)
             raise PluginError(f"{len(errors)} problem(s) in the content of {config.docs_dir}:\n{listing}")
         self.site = site
+        if self.config.build_cache and not self.is_serve:
+            # The work of the previous build (.cache/winwin/) reused where its inputs are
+            # unchanged; `winwin serve` keeps its own in memory (incremental.session).
+            add_disk_layer(config)
         self.chapters = {c.path: c for c in site.chapters}
         self.posts = {p.path: p for p in site.posts}
         self.feed_links = self._feed_links(site)
