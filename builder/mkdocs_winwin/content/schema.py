@@ -118,6 +118,9 @@ PAGE_FIELDS: dict[str, Field] = {
     "description": Field("str", "one line on what the page is about", max_length=DESCRIPTION_MAX),
     "tags": Field("strs", "a list of tags, e.g. [meetups, email]", plain=True, max_length=NAME_MAX),
     "image": Field("str", "an image for link previews, relative to the docs folder or an http(s) URL"),
+    # Imported pages keep their old addresses too (winwin import; plugins/redirects.py).
+    "aliases": Field("paths", "old addresses of this page inside the site, e.g. [/p/about.html]; "
+                     "each gets a redirect page"),
     **MATERIAL_FIELDS,
 }
 
