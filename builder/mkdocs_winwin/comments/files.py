@@ -2,6 +2,7 @@
 
 `read_all()` reads every `*.comments.yml` under the docs folder and the
 moderation file, and checks them all (problems from every file at once).
+`BuildCache` keeps what a build read and rendered for the next one.
 `dump()` writes the format the loader reads, in a stable order (comments by
 date, keys in the documented order, bodies as literal blocks) so a pull that
 changes one comment changes a few lines of the diff; `write()` leaves an
@@ -12,18 +13,18 @@ and `os.replace`, so a crash never leaves half a file.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
-import json
 import os
+import pickle
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import yaml
 
 from ..content.schema import Problem
-from .load import check_conversation, iso, parse_conversation, parse_moderation, yaml_load, yaml_problem
+from .load import iso, parse_conversation, parse_moderation
 from .model import MODERATION_FILE, SUFFIX, Comment, Conversation, HideRule, Reaction, page_of
 from .moderate import unused_rules
 
@@ -59,7 +60,7 @@ def read_text(path: Path, rel: str, problems: list[Problem]) -> str | None:
 
 
 def read_conversation(docs: Path, rel: str, now: dt.datetime,
-                      cache: "ParseCache | None" = None) -> tuple[Conversation, list[Problem]]:
+                      cache: "BuildCache | None" = None) -> tuple[Conversation, list[Problem]]:
     problems: list[Problem] = []
     text = read_text(docs / rel, rel, problems)
     if text is None:
@@ -67,69 +68,90 @@ def read_conversation(docs: Path, rel: str, now: dt.datetime,
     if cache is None:
         conversation, found = parse_conversation(text, rel, page_of(rel), now)
         return conversation, problems + found
-    try:
-        data = cache.load(text)
-    except yaml.YAMLError as exc:
-        return Conversation(page_of(rel)), problems + [yaml_problem(rel, exc)]
-    conversation, found = check_conversation(data, rel, page_of(rel), now)
-    return conversation, problems + found
+    return cache.conversation(rel, text, lambda: parse_conversation(text, rel, page_of(rel), now))
 
 
-class ParseCache:
-    """YAML parsed in earlier builds, by the SHA-1 of the file's text, kept as JSON.
+FUTURE = "is in the future"
 
-    YAML parsing is most of the cost of reading 1,000 conversation files (the
-    checks are redone every build: "in the future" depends on the day). JSON
-    holds the same plain data, reads about ten times faster, and cannot run
-    code when loaded. Entries no file uses any more are dropped on save.
+
+class BuildCache:
+    """What earlier builds read and rendered, reused where the input is the same.
+
+    Conversations (with their problems) by file and SHA-1 of its text, and
+    page views by the conversation they show. A result that says a comment
+    is in the future is never kept: tomorrow it may not be. The file is a
+    pickle in the project's .cache/ (local build state, like the build memo),
+    keyed by a digest of the code that makes its contents, so a changed model
+    or renderer starts afresh; a damaged file is ignored. Entries no build
+    asked for are dropped on save.
     """
 
-    VERSION = 1
-
-    def __init__(self, path: Path):
+    def __init__(self, path: Path | None):
         self.path = path
-        self.old: dict[str, Any] = {}
-        self.used: dict[str, Any] = {}
-        try:
-            stored = json.loads(path.read_text(encoding="utf-8"))
-            if stored.get("version") == self.VERSION and isinstance(stored.get("entries"), dict):
-                self.old = stored["entries"]
-        except (OSError, ValueError, AttributeError):
-            pass
-
-    def load(self, text: str) -> Any:
-        key = hashlib.sha1(text.encode("utf-8")).hexdigest()
-        if key in self.old:
-            data = self.old[key]
-        else:
-            data = yaml_load(text)
-            # Only data JSON gives back unchanged (no integer keys and the like) is worth keeping.
-            if json.loads(json.dumps(data)) != data:
-                return data
-        self.used[key] = data
-        return data
-
-    def save(self) -> None:
-        if self.used.keys() == self.old.keys():
+        self.old: dict = {}
+        self.new: dict = {}
+        if path is None:
             return
         try:
-            write_atomically(self.path, json.dumps({"version": self.VERSION, "entries": self.used}))
-        except OSError:
+            with open(path, "rb") as stored:
+                version, entries = pickle.load(stored)
+            if version == code_digest() and isinstance(entries, dict):
+                self.old = entries
+        except Exception:  # noqa: BLE001 - any damage or an older layout: start afresh
+            self.old = {}
+
+    def _get(self, key, make):
+        if key in self.new:
+            return self.new[key]
+        value = self.old[key] if key in self.old else make()
+        self.new[key] = value
+        return value
+
+    def conversation(self, rel: str, text: str, make) -> tuple[Conversation, list[Problem]]:
+        key = ("conversation", rel, hashlib.sha1(text.encode("utf-8")).hexdigest())
+        conversation, problems = self._get(key, lambda: _frozen(make()))
+        if any(p.message.endswith(FUTURE) for p in problems):
+            del self.new[key]
+        return conversation, list(problems)
+
+    def view(self, conversation: Conversation, live_isso: bool, make):
+        return self._get(("view", conversation, live_isso), make)
+
+    def save(self) -> None:
+        if self.path is None or self.new.keys() == self.old.keys():
+            return
+        try:
+            write_atomically(self.path, pickle.dumps((code_digest(), self.new), pickle.HIGHEST_PROTOCOL))
+        except (OSError, pickle.PicklingError):
             pass  # a cache that cannot be written only costs time
+
+
+def _frozen(result: tuple[Conversation, list[Problem]]) -> tuple[Conversation, tuple[Problem, ...]]:
+    return result[0], tuple(result[1])
+
+
+@functools.lru_cache(maxsize=1)
+def code_digest() -> str:
+    """A digest of the modules whose objects the cache holds."""
+    here = Path(__file__).parent
+    digest = hashlib.sha1()
+    for name in ("model.py", "load.py", "thread.py", "sanitize.py", "render.py", "files.py"):
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()
 
 
 def read_all(docs_dir: str | os.PathLike, *, moderation: str = MODERATION_FILE,
              now: dt.datetime | None = None, files: list[str] | None = None,
-             cache: Path | None = None) -> Loaded:
+             cache: "Path | BuildCache | None" = None) -> Loaded:
     """Read and check every conversation file (or the given ones) and the moderation file.
 
-    With `cache` (a JSON file, e.g. .cache/winwin/comments.json) unchanged files are not parsed again.
+    With `cache` (a BuildCache, or the path of its file) unchanged files are not read again.
     """
     docs = Path(docs_dir)
     now = now or dt.datetime.now(dt.timezone.utc)
     problems: list[Problem] = []
     conversations: dict[str, Conversation] = {}
-    parsed = ParseCache(cache) if cache else None
+    parsed = cache if isinstance(cache, BuildCache) else BuildCache(cache) if cache else None
     for rel in find(docs) if files is None else files:
         conversation, found = read_conversation(docs, rel, now, parsed)
         problems += found
@@ -138,8 +160,8 @@ def read_all(docs_dir: str | os.PathLike, *, moderation: str = MODERATION_FILE,
                                     f"rename it after its page (my-post.md -> my-post{SUFFIX}) or delete it",
                                     warning=True))
         conversations[conversation.page] = conversation
-    if parsed:
-        parsed.save()
+    if parsed and not isinstance(cache, BuildCache):
+        parsed.save()  # a BuildCache handed in is saved by its owner, once its views are in
     rules: tuple[HideRule, ...] = ()
     if (docs / moderation).is_file():
         text = read_text(docs / moderation, moderation, problems)
@@ -209,14 +231,18 @@ def write(docs_dir: str | os.PathLike, conversation: Conversation) -> bool:
     return True
 
 
-def write_atomically(path: Path, text: str) -> None:
+def write_atomically(path: Path, text: str | bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     # mkstemp makes the file private (0600); a conversation file keeps its mode, a new one gets 0644.
     mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
+        if isinstance(text, bytes):
+            with os.fdopen(fd, "wb") as out:
+                out.write(text)
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+                out.write(text)
         os.chmod(temp, mode)
         os.replace(temp, path)
     except BaseException:

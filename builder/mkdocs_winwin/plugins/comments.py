@@ -16,7 +16,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
 from ..comments.feed import FEED_PATH, PageInfo, comments_feed
-from ..comments.files import read_all
+from ..comments.files import BuildCache, read_all
 from ..comments.model import SUFFIX, Conversation
 from ..comments.moderate import moderate
 from ..comments.render import TEMPLATES, page_view, replies_label
@@ -36,6 +36,7 @@ class Comments:
         self.moderation, self.feed, self.site_url, self.site_name, self.log = moderation, feed, site_url, site_name, log
         self.shown: dict[str, Conversation] = {}
         self.feed_file: File | None = None
+        self.cache = BuildCache(None)
 
     def take_files(self, files, config):
         """Read every conversation file and remove them (and the moderation file) from the site's files."""
@@ -43,9 +44,10 @@ class Comments:
         if ours or files.get_file_from_path(self.moderation) is not None:
             # One new list: Files.remove() is a list scan with File.__eq__, quadratic at 1000 posts.
             files = Files([f for f in files if not f.src_uri.endswith(SUFFIX) and f.src_uri != self.moderation])
-        cache = Path(config.config_file_path or "mkdocs.yml").resolve().parent / ".cache" / "winwin" / "comments.json"
+        folder = Path(config.config_file_path or "mkdocs.yml").resolve().parent / ".cache" / "winwin"
+        self.cache = BuildCache(folder / "comments.pickle" if ours else None)
         loaded = read_all(config.docs_dir, moderation=self.moderation, files=[f.src_uri for f in ours],
-                          now=dt.datetime.now(dt.timezone.utc), cache=cache)
+                          now=dt.datetime.now(dt.timezone.utc), cache=self.cache)
         for problem in loaded.warnings:
             self.log.warning(str(problem))
         if loaded.errors:
@@ -65,7 +67,11 @@ class Comments:
         conversation = self.shown.get(page.file.src_uri)
         if conversation is None:
             return None
-        return page_view(conversation, live_isso=live_isso)
+        return self.cache.view(conversation, live_isso, lambda: page_view(conversation, live_isso=live_isso))
+
+    def finish(self) -> None:
+        """Keep this build's conversations and views for the next build (on_post_build)."""
+        self.cache.save()
 
     def head_link(self, page) -> dict[str, str] | None:
         """The feed's <link rel="alternate"> data for pages that have comments."""

@@ -115,6 +115,9 @@ class PromptsPlugin(BasePlugin[PromptsConfig]):
             self.heads[src] += theme.feeds_head(self.env, [feed], context)
         return context
 
+    def on_post_build(self, *, config):
+        self.comments.finish()
+
     def on_post_page(self, output, *, page, config):
         return theme.into_head(output, self.heads.pop(page.file.src_uri, ""))
 

@@ -77,26 +77,36 @@ def test_read_all_reports_every_file_and_orphans(tmp_path):
     assert any("has no page beside it" in str(p) for p in loaded.warnings)
 
 
-def test_parse_cache_skips_yaml_for_unchanged_files_and_survives_damage(tmp_path, monkeypatch):
+def test_build_cache_reuses_unchanged_files_and_views_and_survives_damage(tmp_path, monkeypatch):
     from mkdocs_winwin.comments import files as files_module
+    from mkdocs_winwin.comments.files import BuildCache
+    from mkdocs_winwin.comments.render import page_view
 
     (tmp_path / "a.md").write_text("# A\n")
     (tmp_path / "a.comments.yml").write_text(dump(Conversation("a.md", sample().comments)))
-    cache = tmp_path / ".cache" / "comments.json"
-    first = read_all(tmp_path, now=NOW, cache=cache)
-    assert cache.is_file() and first.problems == ()
+    path = tmp_path / ".cache" / "comments.pickle"
+    first = read_all(tmp_path, now=NOW, cache=path)
+    assert path.is_file() and first.problems == ()
 
-    def no_yaml(text):
-        raise AssertionError("parsed again")
+    def not_again(*args, **kwargs):
+        raise AssertionError("read again")
 
-    monkeypatch.setattr(files_module, "yaml_load", no_yaml)
-    assert read_all(tmp_path, now=NOW, cache=cache).conversations == first.conversations
-    # A changed file is parsed again; the checks run on cached data too ("in the future" moves with the day).
-    (tmp_path / "a.comments.yml").write_text("comments:\n  - id: x\n")
+    monkeypatch.setattr(files_module, "parse_conversation", not_again)
+    assert read_all(tmp_path, now=NOW, cache=path).conversations == first.conversations
+    # Views are kept by the conversation they show.
+    cache = BuildCache(path)
+    conversation = read_all(tmp_path, now=NOW, cache=cache).conversations["a.md"]
+    view = cache.view(conversation, False, lambda: page_view(conversation))
+    cache.save()
+    assert BuildCache(path).view(conversation, False, not_again) == view
     monkeypatch.undo()
-    changed = read_all(tmp_path, now=NOW, cache=cache)
-    assert {p.key for p in changed.errors} >= {"comments[x].author"}
-    cache.write_text("{not json")
-    assert read_all(tmp_path, now=NOW, cache=cache).errors  # a damaged cache is ignored, not trusted
-    old = read_all(tmp_path, now=NOW.replace(year=1990), cache=cache)
-    assert old.errors
+    # A changed file is read again.
+    (tmp_path / "a.comments.yml").write_text("comments:\n  - id: x\n")
+    assert {p.key for p in read_all(tmp_path, now=NOW, cache=path).errors} >= {"comments[x].author"}
+    # A result with a comment in the future is not kept: tomorrow it may be valid.
+    (tmp_path / "a.comments.yml").write_text(
+        "comments:\n  - id: x\n    author: A\n    date: 2026-06-02\n    source: manual\n    body: b\n")
+    assert read_all(tmp_path, now=NOW, cache=path).errors
+    assert not read_all(tmp_path, now=NOW.replace(day=3), cache=path).errors
+    path.write_bytes(b"not a pickle")
+    assert not read_all(tmp_path, now=NOW.replace(day=3), cache=path).errors  # damage is ignored
