@@ -46,9 +46,10 @@ each returning comments in this format. `http` is their one bounded GET.
 AT BUILD TIME (glue in mkdocs_winwin.plugins.comments, used by winwin-prompts):
 the files are taken out of MkDocs' files and read once, every problem of
 every file reported (errors stop the build like front-matter errors,
-warnings fail it only under --strict); unchanged files are not parsed again
-(.cache/winwin/comments.json, by content hash). A page shows its comments
-where it shows its "Your turn" section, above the live reply channels.
+warnings fail it only under --strict); unchanged files are not read again
+and unchanged conversations not laid out again (files.BuildCache,
+.cache/winwin/comments.pickle). A page shows its comments where it shows
+its "Your turn" section, above the live reply channels.
 
 NO COMMENT SHOWN TWICE. The static list is always in the page (it is the
 archive, and what readers without JavaScript, search engines and feed
