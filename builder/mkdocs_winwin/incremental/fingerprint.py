@@ -45,6 +45,7 @@ _SKIPPED_ATTRIBUTES = frozenset({"md", "render"})
 
 
 _HANDLERS: dict[type, Callable] = {}
+_LONG = 64  # a list this long is looked up by its items' identities (see Fingerprint._sequence)
 
 
 def _handler_for(t: type) -> Callable:  # noqa: C901 - one dispatch, read top to bottom
@@ -111,6 +112,7 @@ class Fingerprint:
         self.lenient = lenient  # unknown objects by type name instead of Uncacheable (config, globals)
         self._once: dict[int, str] = {}  # id -> digest of objects constant during this build
         self._alive: list[object] = []  # keeps those ids from being reused
+        self._lists: dict[tuple[int, ...], str] = {}  # long lists of once-digested objects
         self._current: object | None = None
         self.skipped: frozenset[str] = frozenset()
         self._stack: set[int] = set()
@@ -175,6 +177,20 @@ class Fingerprint:
         out.append(f"enum:{type(obj).__qualname__}.{obj.name}")
 
     def _sequence(self, obj, out: list[str]) -> None:
+        ids = tuple(map(id, obj)) if len(obj) >= _LONG else ()
+        if ids and id(self._current) not in ids:
+            # A listing's thousand posts, met on every one of its pages: digested once per
+            # build when every item is an object already digested once (a neighbour page),
+            # found again by the identities of its items.
+            known = self._lists.get(ids)
+            if known is None:
+                tokens = [self._once.get(i) for i in ids]
+                if None not in tokens:
+                    known = self._lists[ids] = "list:" + digest_tokens(tokens).hex()
+                    self._alive.append(obj)
+            if known is not None:
+                out.append(known)
+                return
         out.append(f"{type(obj).__name__}{len(obj)}[")
         walk, once, current = self._walk, self._once, self._current
         for item in obj:
