@@ -72,3 +72,56 @@ def page(browser):
     tab = BrowserPage(context.new_page())
     yield tab
     context.close()
+
+
+@pytest.fixture
+def old_blog():
+    """The old blog's host on 127.0.0.1: an image that works, one 404, one that hangs, one HTML page.
+
+    Threaded, so the hanging image holds up nothing else. The hang lasts until
+    the test ends (60 s at most), far past any fetch timeout a test sets, so a
+    fetch that returns in time was really cut at its deadline.
+    """
+    import threading
+
+    from pytest_httpserver import HTTPServer
+    from werkzeug import Response
+
+    from tests.support import PNG
+
+    released = threading.Event()
+    httpserver = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    httpserver.start()
+    httpserver.expect_request("/img/photo.png").respond_with_data(PNG, content_type="image/png")
+    httpserver.expect_request("/img/avatar.png").respond_with_data(PNG, content_type="image/png")
+    httpserver.expect_request("/img/missing.png").respond_with_data("gone", status=404)
+    httpserver.expect_request("/img/page.png").respond_with_data(
+        "<!doctype html><title>Not found</title>", content_type="text/html")
+
+    def hang(request):
+        released.wait(60)
+        return Response(PNG, content_type="image/png")
+
+    httpserver.expect_request("/img/slow.png").respond_with_handler(hang)
+    yield httpserver
+    released.set()
+    httpserver.clear()
+    httpserver.stop()
+
+
+@pytest.fixture
+def export_file(tmp_path, old_blog):
+    """export_file('wordpress.xml') -> a copy whose {{BASE}} is the loopback blog's address."""
+    from tests.support import IMPORT_FIXTURES
+
+    base = f"http://127.0.0.1:{old_blog.port}"
+
+    def make(name: str) -> Path:
+        target = tmp_path / "exports" / name
+        target.parent.mkdir(exist_ok=True)
+        target.write_text((IMPORT_FIXTURES / name).read_text(encoding="utf-8").replace("{{BASE}}", base),
+                          encoding="utf-8")
+        return target
+
+    make.base = base  # type: ignore[attr-defined]
+    return make

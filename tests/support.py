@@ -263,3 +263,32 @@ def winwin_serve_comments(root: Path, port: int):
         cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
     )
+
+
+# --- the importer's old blog (tests/unit/importing, tests/builds, tests/browser) ---
+
+IMPORT_FIXTURES = REPO / "tests" / "unit" / "importing" / "fixtures"
+# The smallest valid PNG (1x1), as an old blog's photo.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c63000100000500010d0a2db40000000049454e44ae426082"
+)
+
+
+def plain_blog(root: Path) -> Path:
+    """A fresh Material blog with the winwin plugin and no guide, authors or posts yet."""
+    shutil.copytree(REPO / "theme", root / "theme")
+    return write_tree(root, {"mkdocs.yml": MINIMAL_CONFIG, "content/index.md": "# Home\n",
+                             "content/blog/index.md": "# Blog\n"})
+
+
+def run_import(root: Path, source: Path, *args: str) -> str:
+    """`winwin import SOURCE` into the site at `root` (the old blog on 127.0.0.1); its output."""
+    from click.testing import CliRunner
+
+    from mkdocs_winwin.cli.main import main
+
+    result = CliRunner().invoke(main, ["import", str(source), "-f", str(root / "mkdocs.yml"),
+                                       "--old-host", "127.0.0.1", *args], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output

@@ -17,8 +17,7 @@ from lxml import html as lxml_html
 
 from mkdocs_winwin.cli.main import main
 from mkdocs_winwin.comments.load import parse_conversation
-from tests.support import HELLO_POST, MINIMAL_CONFIG, build_tree, small_site, write_tree
-from tests.unit.importing.conftest import export_file, old_blog  # noqa: F401  (fixtures)
+from tests.support import HELLO_POST, MINIMAL_CONFIG, build_tree, plain_blog, run_import, small_site, write_tree
 
 # Every commenter's (and the blog owner's) address and IP in the fixtures.
 PRIVATE = ("ana@example.org", "bruno@example.org", "spam@spam.example", "orphan@example.org", "wait@example.org",
@@ -27,24 +26,6 @@ PRIVATE = ("ana@example.org", "bruno@example.org", "spam@spam.example", "orphan@
 FORMATS = ["wordpress.xml", "blogger-classic.xml", "blogger-takeout.atom", "feed-rss.xml", "feed-atom.xml",
            "feed.json"]
 HAS_COMMENTS = {"wordpress.xml", "blogger-classic.xml", "blogger-takeout.atom"}
-
-
-def plain_blog(root: Path) -> Path:
-    """A fresh Material blog with the winwin plugin and no guide, authors or posts yet."""
-    import shutil
-
-    from tests.support import REPO
-
-    shutil.copytree(REPO / "theme", root / "theme")
-    return write_tree(root, {"mkdocs.yml": MINIMAL_CONFIG, "content/index.md": "# Home\n",
-                             "content/blog/index.md": "# Blog\n"})
-
-
-def run_import(root: Path, source: Path, *args: str) -> str:
-    result = CliRunner().invoke(main, ["import", str(source), "-f", str(root / "mkdocs.yml"),
-                                       "--old-host", "127.0.0.1", *args], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return result.output
 
 
 @pytest.fixture(autouse=True)

@@ -33,7 +33,7 @@ def test_a_bad_label_theme_and_pages_dir(tmp_path):
 
 
 def test_a_site_without_the_winwin_plugin_is_told_redirects_need_it(tmp_path):
-    from .conftest import FIXTURES
+    from tests.support import IMPORT_FIXTURES as FIXTURES
 
     source = tmp_path / "feed.json"
     source.write_text((FIXTURES / "feed.json").read_text("utf-8").replace("{{BASE}}", "https://old.example"))

@@ -7,7 +7,7 @@ import time
 from mkdocs_winwin.importing.fetch import Fetcher
 from mkdocs_winwin.importing.images import Images, image_kind, on_hosts
 
-from .conftest import PNG
+from tests.support import PNG
 
 
 def images(fetcher, stored):
@@ -43,7 +43,9 @@ def test_each_outcome(old_blog):
         assert found.resolve(f"{base}/img/missing.png", "my-post", "My post") is None
         assert found.resolve(f"{base}/img/slow.png", "my-post", "My post") is None
         assert found.resolve(f"{base}/img/page.png", "my-post", "My post") is None
-        assert time.monotonic() - start < 2.5, "the hanging image is cut at the timeout"
+        # The server holds the answer for 60 s: anything well under that is the 1 s deadline at work
+        # (a generous bound, so a loaded machine does not fail it).
+        assert time.monotonic() - start < 20, "the hanging image is cut at the timeout"
         assert found.resolve("https://elsewhere.example/x.png", "my-post", "My post") is None
     assert found.failed == {
         f"{base}/img/missing.png": "the server answered HTTP 404",
@@ -90,27 +92,32 @@ def test_a_host_that_does_not_answer_is_given_up_after_three_tries():
 
 
 def test_a_posts_pictures_are_fetched_in_parallel_and_only_those_used_are_kept(old_blog):
+    import threading
+
     from werkzeug import Response
 
-    from .conftest import PNG
+    # Each answer waits until all four requests are in: fetched one at a time,
+    # the barrier breaks and every picture fails. No clock involved.
+    everyone = threading.Barrier(4, timeout=20)
 
-    def slow(request):
-        time.sleep(0.6)
+    def together(request):
+        try:
+            everyone.wait()
+        except threading.BrokenBarrierError:
+            return Response("not in parallel", status=503)
         return Response(PNG, content_type="image/png")
 
     for n in range(4):
-        old_blog.expect_request(f"/par/{n}.png").respond_with_handler(slow)
+        old_blog.expect_request(f"/par/{n}.png").respond_with_handler(together)
     base = f"http://127.0.0.1:{old_blog.port}"
     html = "".join(f'<p><img src="{base}/par/{n}.png"></p>' for n in range(4))
     html += f'<a href="{base}/img/photo.png"><img src="{base}/par/thumb.png"></a>'  # the thumbnail is not wanted
     stored: dict[str, bytes] = {}
-    with Fetcher(timeout=3.0, allow=lambda h: h == "127.0.0.1") as fetcher:
+    with Fetcher(timeout=30.0, allow=lambda h: h == "127.0.0.1") as fetcher:
         found = images(fetcher, stored)
-        start = time.monotonic()
         found.prefetch(html, "p")
         paths = [found.resolve(f"{base}/par/{n}.png", "p", "P") for n in range(4)]
-        elapsed = time.monotonic() - start
         assert found.resolve(f"{base}/img/photo.png", "p", "P")
         found.close()
-    assert all(paths) and elapsed < 1.8, f"{elapsed:.2f} s for four 0.6 s pictures"
+    assert all(paths), found.failed
     assert len(stored) == 5 and not any("thumb" in path for path in stored)

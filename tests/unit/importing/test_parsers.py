@@ -8,7 +8,7 @@ import pytest
 
 from mkdocs_winwin.importing.run import parse
 
-from .conftest import FIXTURES
+from tests.support import IMPORT_FIXTURES as FIXTURES
 
 KINDS = {"wordpress.xml": "wordpress", "blogger-classic.xml": "blogger-classic",
          "blogger-takeout.atom": "blogger-takeout", "feed-rss.xml": "rss", "feed-atom.xml": "atom",

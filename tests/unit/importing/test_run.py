@@ -11,7 +11,7 @@ import yaml
 import mkdocs_winwin.importing.run as run
 from mkdocs_winwin.importing.run import Options, import_blog
 
-from .conftest import FIXTURES
+from tests.support import IMPORT_FIXTURES as FIXTURES
 
 
 def options(docs: Path, **more) -> Options:
