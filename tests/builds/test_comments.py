@@ -171,3 +171,15 @@ def test_winwin_comments_list_and_add(tmp_path, monkeypatch):
     assert wrong.exit_code == 1 and "'--reply-to': 'nope' is not a comment on this page" in wrong.output
     html = (build_tree(root) / POST).read_text()
     assert "4 replies" in html and "<em>tried it</em>" in html
+
+
+def test_an_edited_conversation_or_template_shows_in_the_next_build(tmp_path):
+    root = site(tmp_path)
+    assert "Ana Lima" in (build_tree(root) / POST).read_text()
+    conversation = root / "content/blog/posts/hello.comments.yml"
+    conversation.write_text(conversation.read_text().replace("Ana Lima", "Ana Souza"))
+    html = (build_tree(root) / POST).read_text()
+    assert "Ana Souza" in html and "Ana Lima" not in html
+    (root / "theme/partials/winwin").mkdir(parents=True, exist_ok=True)
+    (root / "theme/partials/winwin/comments.html").write_text("<p class=mine>{{ winwin_comments.count }}</p>\n")
+    assert "<p class=mine>3</p>" in (build_tree(root) / POST).read_text()  # the new template, not the kept HTML

@@ -78,7 +78,7 @@ class BuildCache:
     """What earlier builds read and rendered, reused where the input is the same.
 
     Conversations (with their problems) by file and SHA-1 of its text, and
-    page views by the conversation they show. A result that says a comment
+    the HTML of each by the conversation it shows and the template's source. A result that says a comment
     is in the future is never kept: tomorrow it may not be. The file is a
     pickle in the project's .cache/ (local build state, like the build memo),
     keyed by a digest of the code that makes its contents, so a changed model
@@ -114,8 +114,9 @@ class BuildCache:
             del self.new[key]
         return conversation, list(problems)
 
-    def view(self, conversation: Conversation, live_isso: bool, make):
-        return self._get(("view", conversation, live_isso), make)
+    def html(self, conversation: Conversation, live_isso: bool, template: str, make) -> str:
+        """A conversation's fragment as `template` (a digest of the template's source) renders it."""
+        return self._get(("html", conversation, live_isso, template), make)
 
     def save(self) -> None:
         if self.path is None or self.new.keys() == self.old.keys():

@@ -10,8 +10,10 @@ decides comes from plain functions in mkdocs_winwin.comments.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from pathlib import Path
 
+from markupsafe import Markup
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
@@ -19,7 +21,7 @@ from ..comments.feed import FEED_PATH, PageInfo, comments_feed
 from ..comments.files import BuildCache, read_all
 from ..comments.model import SUFFIX, Conversation
 from ..comments.moderate import moderate
-from ..comments.render import TEMPLATES, page_view, replies_label
+from ..comments.render import TEMPLATE, TEMPLATES, page_view, replies_label
 
 
 def install(config) -> None:
@@ -37,6 +39,7 @@ class Comments:
         self.shown: dict[str, Conversation] = {}
         self.feed_file: File | None = None
         self.cache = BuildCache(None)
+        self.template_digest: str | None = None
 
     def take_files(self, files, config):
         """Read every conversation file and remove them (and the moderation file) from the site's files."""
@@ -63,14 +66,29 @@ class Comments:
         """{page source: "3 replies"} for the blog index and the post header."""
         return {page: replies_label(len(c.comments)) for page, c in self.shown.items() if c.comments}
 
-    def view(self, page, *, live_isso: bool):
+    def html(self, page, env, *, live_isso: bool) -> Markup:
+        """The page's comments as the theme's partials/winwin/comments.html renders them ("" without any).
+
+        Rendered here, not included by turn.html, so that the fragment is made
+        once per conversation and kept between builds (by the template's
+        source: a site's own override counts), and the section's context
+        carries one string instead of a view to digest.
+        """
         conversation = self.shown.get(page.file.src_uri)
         if conversation is None:
-            return None
-        return self.cache.view(conversation, live_isso, lambda: page_view(conversation, live_isso=live_isso))
+            return Markup("")
+        if self.template_digest is None:
+            source = env.loader.get_source(env, TEMPLATE)[0]
+            self.template_digest = hashlib.sha1(source.encode("utf-8")).hexdigest()
+
+        def make() -> str:
+            view = page_view(conversation, live_isso=live_isso)
+            return env.get_template(TEMPLATE).render(winwin_comments=view) if view else ""
+
+        return Markup(self.cache.html(conversation, live_isso, self.template_digest, make))
 
     def finish(self) -> None:
-        """Keep this build's conversations and views for the next build (on_post_build)."""
+        """Keep this build's conversations and fragments for the next build (on_post_build)."""
         self.cache.save()
 
     def head_link(self, page) -> dict[str, str] | None:

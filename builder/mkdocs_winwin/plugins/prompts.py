@@ -95,7 +95,8 @@ class PromptsPlugin(BasePlugin[PromptsConfig]):
         ) if kind != "page" else ()
         section = {**context, "winwin_turn": turn, "winwin_share": links,
                    "winwin_share_label": f"Share this {kind}",
-                   "winwin_comments": self.comments.view(page, live_isso=bool(turn and turn.isso)) if turn else None}
+                   "winwin_comments_html": self.comments.html(page, self.env, live_isso=bool(turn and turn.isso))
+                   if turn else ""}
         if turn or links:
             page.content = (page.content or "") + theme.render(self.env, "partials/winwin/turn.html", section)
 

@@ -80,7 +80,7 @@ def test_read_all_reports_every_file_and_orphans(tmp_path):
 def test_build_cache_reuses_unchanged_files_and_views_and_survives_damage(tmp_path, monkeypatch):
     from mkdocs_winwin.comments import files as files_module
     from mkdocs_winwin.comments.files import BuildCache
-    from mkdocs_winwin.comments.render import page_view
+    from mkdocs_winwin.comments.render import page_view, render
 
     (tmp_path / "a.md").write_text("# A\n")
     (tmp_path / "a.comments.yml").write_text(dump(Conversation("a.md", sample().comments)))
@@ -93,12 +93,14 @@ def test_build_cache_reuses_unchanged_files_and_views_and_survives_damage(tmp_pa
 
     monkeypatch.setattr(files_module, "parse_conversation", not_again)
     assert read_all(tmp_path, now=NOW, cache=path).conversations == first.conversations
-    # Views are kept by the conversation they show.
+    # Fragments are kept by the conversation they show and the template's digest.
     cache = BuildCache(path)
     conversation = read_all(tmp_path, now=NOW, cache=cache).conversations["a.md"]
-    view = cache.view(conversation, False, lambda: page_view(conversation))
+    html = cache.html(conversation, False, "t1", lambda: str(render(page_view(conversation))))
     cache.save()
-    assert BuildCache(path).view(conversation, False, not_again) == view
+    assert "comment-wp-2" in html
+    assert BuildCache(path).html(conversation, False, "t1", not_again) == html
+    assert BuildCache(path).html(conversation, False, "t2", lambda: "other") == "other"
     monkeypatch.undo()
     # A changed file is read again.
     (tmp_path / "a.comments.yml").write_text("comments:\n  - id: x\n")
