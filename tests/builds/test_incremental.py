@@ -113,6 +113,7 @@ EDITS = [
     ("delete a post", lambda d: (d / "blog/posts/post-1.md").unlink()),
     ("rename a tag", lambda d: [edit(d, f"blog/posts/post-{i}.md", "meetups", "gatherings") for i in (0, 3, 4, 5)]),
     ("move a post to another theme", lambda d: edit(d, "blog/posts/post-5.md", "themes: [first]", "themes: [second]")),
+    ("make a post a draft", lambda d: edit(d, "blog/posts/post-6.md", "themes: [first]", "themes: [first]\ndraft: true")),
     ("nothing", lambda d: None),
 ]
 
@@ -124,19 +125,36 @@ def site(tmp_path) -> Path:
     return small_site(tmp_path / "src", files, config=CONFIG)
 
 
-def test_every_edit_gives_the_clean_build(site, tmp_path):
+def clean_build(site: Path, folder: Path, command: str) -> Path:
+    """A build from scratch: `winwin build`'s, or for `serve` (drafts shown) a new session's first."""
+    if command == "build":
+        return build_tree(site, site_dir=folder)
+    fresh = Session(str(site / "mkdocs.yml"), folder, command="serve", site_url=SERVE_URL)
+    try:
+        fresh.build()
+    finally:
+        fresh.close()
+    return folder
+
+
+SERVE_URL = "http://127.0.0.1:8000/"
+
+
+@pytest.mark.parametrize("command", ["build", "serve"])
+def test_every_edit_gives_the_clean_build(site, tmp_path, command):
     docs = site / "content"
-    session = Session(str(site / "mkdocs.yml"), tmp_path / "incremental", command="build")
+    session = Session(str(site / "mkdocs.yml"), tmp_path / "incremental", command=command,
+                      site_url=SERVE_URL if command == "serve" else None)
     try:
         first = session.build()
-        problems = differences(tmp_path / "incremental", build_tree(site, site_dir=tmp_path / "clean-0"))
+        problems = differences(tmp_path / "incremental", clean_build(site, tmp_path / "clean-0", command))
         assert problems == [], "\n".join(problems)
         assert first.changed  # everything is new
         reused = []
         for n, (name, apply) in enumerate(EDITS, 1):
             apply(docs)
             report = session.build()
-            clean = build_tree(site, site_dir=tmp_path / f"clean-{n}")
+            clean = clean_build(site, tmp_path / f"clean-{n}", command)
             problems = differences(tmp_path / "incremental", clean)
             assert problems == [], name + ":\n" + "\n".join(problems)
             reused.append((name, report.hits.get("template", 0), report.hits.get("page", 0)))
