@@ -1,7 +1,7 @@
-"""The incremental layer: a plugin that memoises the three costly pure steps of a build.
+"""The incremental layer: a plugin that memoises the costly pure steps of a build.
 
 Every build still runs every MkDocs and plugin event for every page, so
-whatever a page shows is recomputed from the current content; only three
+whatever a page shows is recomputed from the current content; only these
 steps, each a pure function of inputs that are digested in full, are reused
 when those inputs are unchanged:
 
@@ -15,6 +15,14 @@ when those inputs are unchanged:
 3. Template rendering (`template.render(context)`): keyed by the digest of
    the whole context (incremental.fingerprint) with the templates, the Jinja
    environment's globals and filters, the config and the tool versions.
+4. Material's search entries of a page (its HTML, URL, title, metadata and
+   table of contents) and a post's read time (its HTML).
+5. Compiled templates (Jinja's bytecode cache, checked against the source).
+
+Keys carry the versions of MkDocs, Material, Markdown, pymdown-extensions,
+Jinja, PyYAML and winwin. `winwin serve` keeps the memo in memory
+(incremental.session); `winwin build` with `build_cache: true` saves it in
+.cache/winwin/build-memo.pickle (DiskLayer).
 
 Entries not used by a build are dropped at its end, so memory stays at one
 site's worth however many edits a session sees.
