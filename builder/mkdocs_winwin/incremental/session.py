@@ -104,10 +104,10 @@ class Session:
             self._started = config
         os.makedirs(self.site_dir, exist_ok=True)
         written: dict[str, bool] = {}
-        started_ns = time.time_ns()
+        before = self._snapshot()
         with _tracked_writes(self.digests, written), _no_dirty_warning(), _collector_paused(self.last is not None):
             build(config, serve_url=self.site_url if self.command == "serve" else None, dirty=True)
-        deleted = self._delete_stale(set(written) | self.layer.static_dests, since=started_ns)
+        deleted = self._delete_stale(set(written) | self.layer.static_dests, before)
         root = self.site_dir + os.sep
         changed = frozenset(p[len(root):].replace(os.sep, "/") for p, new in written.items() if new)
         report = BuildReport(time.perf_counter() - start, time.process_time() - cpu, changed, frozenset(deleted),
@@ -121,15 +121,27 @@ class Session:
                 self._started.plugins.on_shutdown()
             self._started = None
 
-    def _delete_stale(self, keep: set[str], since: int) -> list[str]:
+    def _snapshot(self) -> dict[str, tuple[int, int, int]]:
+        """Every output file's (inode, size, mtime) before a build."""
+        found = {}
+        for folder, _, names in os.walk(self.site_dir):
+            for name in names:
+                path = os.path.join(folder, name)
+                st = os.stat(path)
+                found[path] = (st.st_ino, st.st_size, st.st_mtime_ns)
+        return found
+
+    def _delete_stale(self, keep: set[str], before: dict[str, tuple[int, int, int]]) -> list[str]:
         """Delete what this build did not produce: files neither written (or found
         unchanged) through write_file, nor static, nor written some other way
-        during the build (the gzipped sitemap, a plugin's own files)."""
+        during the build (the gzipped sitemap, a plugin's own files: new, or
+        changed since the snapshot taken before it)."""
         deleted = []
         for folder, subdirs, names in os.walk(self.site_dir, topdown=False):
             for name in names:
                 path = os.path.join(folder, name)
-                if path not in keep and os.stat(path).st_mtime_ns < since:
+                st = os.stat(path)
+                if path not in keep and before.get(path) == (st.st_ino, st.st_size, st.st_mtime_ns):
                     os.remove(path)
                     self.digests.pop(path, None)
                     deleted.append(os.path.relpath(path, self.site_dir).replace(os.sep, "/"))
