@@ -183,3 +183,17 @@ def test_an_edited_conversation_or_template_shows_in_the_next_build(tmp_path):
     (root / "theme/partials/winwin").mkdir(parents=True, exist_ok=True)
     (root / "theme/partials/winwin/comments.html").write_text("<p class=mine>{{ winwin_comments.count }}</p>\n")
     assert "<p class=mine>3</p>" in (build_tree(root) / POST).read_text()  # the new template, not the kept HTML
+
+
+def test_winwin_check_reports_comment_problems_like_the_build(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from mkdocs_winwin.cli.main import main
+
+    broken = "comments:\n  - id: a\n    author: A\n    date: 2099-01-01\n    source: manual\n    body: x\n"
+    root = site(tmp_path, {"content/blog/posts/hello.comments.yml": broken, "content/comments-moderation.yml": ""})
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(main, ["check"])
+    assert result.exit_code == 1
+    assert ("error: blog/posts/hello.comments.yml: 'comments[a].date': 2099-01-01 is in the future. "
+            "Fix: write the date it was posted (UTC), e.g. 2011-03-04T10:20:30Z") in result.output

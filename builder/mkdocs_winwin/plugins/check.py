@@ -4,7 +4,8 @@ The same functions the plugins call in a build, in the same order, over a
 loaded MkDocs config (whose own validation already refused bad settings):
 mkdocs.yml's values Material prints raw (config_problems, also called by the
 core plugin), the content (content.loader.load_site), the "Your turn"
-channels, the reading list's sources, picks.yml and theme typos, the preview
+channels, the comments kept beside pages and the moderation file
+(comments.files.read_all), the reading list's sources, picks.yml and theme typos, the preview
 images the prompts plugin would warn about, and MkDocs' own link warnings.
 A problem's text is the one the build prints, so `check` and
 `build --strict` agree line for line.
@@ -64,6 +65,7 @@ def site_problems(config, layout: Layout) -> tuple[Site, list[Problem]]:
     prompts = config.plugins.get("winwin-prompts")
     if prompts is not None:
         problems += _prompts_problems(prompts.config, config, site, where)
+        problems += _comments_problems(prompts.config, config)
     reading = config.plugins.get("winwin-reading-list")
     if reading is not None:
         problems += _reading_list_problems(reading.config, config, site, where)
@@ -163,6 +165,13 @@ def _prompts_problems(settings, config, site: Site, where: str) -> list[Problem]
         if missing(fm.get("image")):
             problems.append(_warning(meta.missing_page_image(docs, src, fm["image"])))
     return problems
+
+
+def _comments_problems(settings, config) -> list[Problem]:
+    """Every conversation file and the moderation file, checked as the build checks them."""
+    from ..comments.files import read_all
+
+    return list(read_all(config.docs_dir, moderation=settings["comments_moderation"]).problems)
 
 
 def _reading_list_problems(settings, config, site: Site, where: str) -> list[Problem]:
