@@ -197,3 +197,11 @@ def test_winwin_check_reports_comment_problems_like_the_build(tmp_path, monkeypa
     assert result.exit_code == 1
     assert ("error: blog/posts/hello.comments.yml: 'comments[a].date': 2099-01-01 is in the future. "
             "Fix: write the date it was posted (UTC), e.g. 2011-03-04T10:20:30Z") in result.output
+
+
+def test_the_moderation_file_can_be_renamed_and_is_not_published(tmp_path):
+    root = site(tmp_path, {"content/comments-moderation.yml": "", "content/moderation/hidden.yml": MODERATION},
+                options="      comments_moderation: moderation/hidden.yml\n")
+    built = build_tree(root)
+    assert "Cheap pills" not in (built / POST).read_text()
+    assert not (built / "moderation/hidden.yml").exists()
