@@ -30,7 +30,7 @@ from mkdocs_winwin.reading_list.fetch import FetchSettings, fetch_all, fetch_sou
 from mkdocs_winwin.reading_list.parse import parse_feed
 from mkdocs_winwin.reading_list.sources import Source, make_source, source_id
 from mkdocs_winwin.reading_list.store import open_store
-from tests.feed_server import feed_server
+from tests.feed_server import feed_server, header_drip, raw_server
 
 TIMEOUT = 1.0
 BOUND = TIMEOUT * 3 + 5  # a fetch that keeps its deadline is done well within this
@@ -48,46 +48,6 @@ def rss(count: int = 2, prefix: str = "i") -> str:
 
 def remote(url: str, name: str = "Faulty") -> Source:
     return Source(id=source_id(url), url=url, name=name)
-
-
-@contextlib.contextmanager
-def raw_server(send, host: str = "127.0.0.1"):
-    """A TCP server on `host` that answers every connection with `send(connection, stop)`."""
-    stop = threading.Event()
-    listener = socket.create_server((host, 0))
-    listener.settimeout(0.2)
-
-    def serve():
-        while not stop.is_set():
-            try:
-                conn, _ = listener.accept()
-            except OSError:
-                continue
-            threading.Thread(target=answer, args=(conn,), daemon=True).start()
-
-    def answer(conn):
-        with conn:
-            with contextlib.suppress(OSError):
-                conn.recv(65536)  # the request
-                send(conn, stop)
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    try:
-        yield f"http://{host}:{listener.getsockname()[1]}/feed"
-    finally:
-        stop.set()
-        thread.join(5)
-        listener.close()
-
-
-def header_drip(conn, stop):
-    """The status line, then one header byte every half second: each read is quick, the headers never end."""
-    conn.sendall(b"HTTP/1.1 200 OK\r\n")
-    for byte in b"X-Slow: " + b"a" * 10_000:
-        if stop.wait(0.5):
-            return
-        conn.sendall(bytes([byte]))
 
 
 def body_drip(conn, stop):

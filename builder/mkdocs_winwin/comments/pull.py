@@ -15,11 +15,10 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-import httpx
 
 from ..content.schema import Problem
 from . import isso, webmentions
-from .http import Limits, get_json
+from .http import Limits, get_json, new_client
 from .store import Stored, store
 
 
@@ -35,7 +34,7 @@ def pull_isso(url: str, docs_dir: str | os.PathLike, pages: Mapping[str, str], *
               now: dt.datetime | None = None, get: Callable[[str], Any] | None = None) -> Pulled:
     now = now or dt.datetime.now(dt.timezone.utc)
     # One connection for every page's thread (keep-alive), closed before anything is written.
-    with httpx.Client(timeout=limits.timeout, follow_redirects=True, max_redirects=3) as client:
+    with new_client(limits) as client:
         comments, problems = isso.pull(url, pages, get or partial(get_json, limits=limits, client=client,
                                                                   missing_ok=True), now)
     return Pulled(url, store(docs_dir, comments, now=now), tuple(problems))
@@ -44,7 +43,7 @@ def pull_isso(url: str, docs_dir: str | os.PathLike, pages: Mapping[str, str], *
 def pull_webmentions(url: str, docs_dir: str | os.PathLike, pages: Mapping[str, str], *, limits: Limits = Limits(),
                      now: dt.datetime | None = None, get: Callable[[str], Any] | None = None) -> Pulled:
     now = now or dt.datetime.now(dt.timezone.utc)
-    with httpx.Client(timeout=limits.timeout, follow_redirects=True, max_redirects=3) as client:
+    with new_client(limits) as client:
         data = webmentions.fetch_all(url, get or partial(get_json, limits=limits, client=client))
     found = webmentions.parse(data, url, pages, now)
     return Pulled(url, store(docs_dir, found.comments, found.reactions, now=now), found.problems, found.left_out)

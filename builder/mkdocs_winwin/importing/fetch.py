@@ -1,8 +1,9 @@
 """Bounded HTTP downloads for the importer: an export URL, images, avatars.
 
-Every download has a deadline for the whole transfer (redirects included), a
-byte cap counted as bytes arrive, at most five redirects, and only http(s) at
-every hop. `allow` decides which hosts may be contacted at all (the tests
+Every download has a hard deadline for the whole transfer, headers and
+redirects included (net.py's, as for feeds), a byte cap counted as bytes
+arrive, at most five redirects, only http(s) at every hop, and no redirect to
+another non-public address. `allow` decides which hosts may be contacted at all (the tests
 allow only 127.0.0.1).
 """
 
@@ -14,6 +15,8 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 import httpx
+
+from .. import net
 
 MAX_REDIRECTS = 5
 USER_AGENT = "winwin-import (+https://pypi.org/project/mkdocs-winwin/)"
@@ -47,8 +50,8 @@ class Fetcher:
 
     def __init__(self, timeout: float = 10.0, allow: Callable[[str], bool] = any_host) -> None:
         self.timeout, self.allow = timeout, allow
-        self.client = httpx.Client(follow_redirects=False, headers={"User-Agent": USER_AGENT},
-                                   timeout=httpx.Timeout(timeout))
+        self.client = net.guarded_client(4, follow_redirects=False, headers={"User-Agent": USER_AGENT},
+                                         timeout=httpx.Timeout(timeout))
 
     def close(self) -> None:
         self.client.close()
@@ -60,13 +63,23 @@ class Fetcher:
         self.close()
 
     def get(self, url: str, max_bytes: int) -> Fetched:
+        with net.bounded(url, self.timeout):
+            return self._get(url, max_bytes)
+
+    def _get(self, url: str, max_bytes: int) -> Fetched:
         deadline = time.monotonic() + self.timeout
+        first = url
         for _ in range(MAX_REDIRECTS + 1):
             parts = urlsplit(url)
             if parts.scheme not in ("http", "https") or not parts.hostname:
                 raise FetchFailed(f"not an http(s) address: {url[:200]}")
             if not self.allow(parts.hostname):
                 raise FetchFailed(f"the host {parts.hostname} is not allowed")
+            if url != first:
+                try:
+                    net.check_redirect(url)
+                except httpx.ConnectError as exc:
+                    raise FetchFailed(f"redirected to a non-public address ({net.refused(exc)})") from None
             left = deadline - time.monotonic()
             if left <= 0:
                 raise FetchFailed(f"no complete answer within {self.timeout:g} s", silent=True)
@@ -92,5 +105,7 @@ class Fetcher:
             except httpx.TimeoutException:
                 raise FetchFailed(f"no complete answer within {self.timeout:g} s", silent=True) from None
             except httpx.HTTPError as exc:
+                if net.refused(exc):
+                    raise FetchFailed(f"redirected to a non-public address ({net.refused(exc)})") from None
                 raise FetchFailed(f"could not connect ({type(exc).__name__})", silent=True) from None
         raise FetchFailed(f"more than {MAX_REDIRECTS} redirects")
