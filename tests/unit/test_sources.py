@@ -169,7 +169,7 @@ def test_feeds_fetch_reports_failures_and_exits_by_the_documented_rule(tmp_path)
     assert "1 local-file sources are read by the build itself, not fetched." in partial.stderr
     assert strict.exit_code == 1
     assert all_failed.exit_code == 1
-    assert user_agents == {f"winwin/{version('winwin')} (+https://feeds.example.org/; Feeds test)"}
+    assert user_agents == {f"winwin/{version('mkdocs-winwin')} (+https://feeds.example.org/; Feeds test)"}
     with open_store(tmp_path / ".cache" / "winwin") as store:
         assert len(store.articles()) == 2
 

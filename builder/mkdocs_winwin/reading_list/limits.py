@@ -27,12 +27,9 @@ class FetchSettings:
 
 def user_agent(site_name: str, site_url: str | None) -> str:
     """`winwin/<version> (+<site url>; <site name>)`: who is asking, and where to find them."""
-    from importlib.metadata import PackageNotFoundError, version
+    from .. import __version__
 
-    try:
-        tool = f"winwin/{version('winwin')}"
-    except PackageNotFoundError:
-        tool = "winwin"
+    tool = f"winwin/{__version__}"
     contact = "; ".join(part for part in (f"+{site_url}" if site_url else "", site_name) if part)
     return f"{tool} ({contact})" if contact else tool
 
