@@ -205,3 +205,14 @@ def test_the_moderation_file_can_be_renamed_and_is_not_published(tmp_path):
     built = build_tree(root)
     assert "Cheap pills" not in (built / POST).read_text()
     assert not (built / "moderation/hidden.yml").exists()
+
+
+def test_a_post_closed_with_comments_false_shows_no_comments_count_or_feed_entry(tmp_path):
+    from tests.support import HELLO_POST
+
+    closed = HELLO_POST.replace("description: A first post.\n", "description: A first post.\ncomments: false\n")
+    built = build_tree(site(tmp_path, {"content/blog/posts/hello.md": closed}))
+    page = (built / POST).read_text(encoding="utf-8")
+    assert "Asking first" not in page and "3 replies" not in page
+    assert "3 replies" not in (built / "blog/index.html").read_text(encoding="utf-8")
+    assert not (built / "atom-comments.xml").exists()

@@ -62,6 +62,13 @@ class Comments:
             files.append(self.feed_file)
         return files
 
+    def leave_out_closed(self, files) -> None:
+        """Pages whose front matter says `comments: false` show no comments, count or feed entry."""
+        for page in list(self.shown):
+            file = files.get_file_from_path(page)
+            if file is not None and file.page is not None and (file.page.meta or {}).get("comments") is False:
+                del self.shown[page]
+
     def counts(self) -> dict[str, str]:
         """{page source: "3 replies"} for the blog index and the post header."""
         return {page: replies_label(len(c.comments)) for page, c in self.shown.items() if c.comments}
@@ -101,6 +108,10 @@ class Comments:
     def fill_feed(self, files) -> None:
         """The feed's content, once every page has its title (on_env): built pages only, drafts left out."""
         if self.feed_file is None:
+            return
+        if not any(c.comments for c in self.shown.values()):  # every conversation was closed
+            files.remove(self.feed_file)
+            self.feed_file = None
             return
         pages = {}
         for page in self.shown:

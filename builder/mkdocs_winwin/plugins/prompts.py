@@ -68,6 +68,7 @@ class PromptsPlugin(BasePlugin[PromptsConfig]):
 
     def on_env(self, env, *, config, files):
         self.env = env
+        self.comments.leave_out_closed(files)  # front matter is read by now
         env.globals["winwin_comment_counts"] = self.comments.counts()  # blog index and post header
         self.comments.fill_feed(files)
         return env
