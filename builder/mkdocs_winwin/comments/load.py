@@ -16,11 +16,11 @@ import datetime as dt
 import difflib
 import unicodedata
 from typing import Any
-from urllib.parse import urlsplit
 
 import yaml
 
 from ..content.schema import Problem
+from ..urls import is_http_url
 from .model import (
     ID, MAX_AUTHOR, MAX_BODY, REACTION_KINDS, SOURCES, Comment, Conversation, HideRule, Reaction, utc,
 )
@@ -67,13 +67,8 @@ def has_control(text: str) -> bool:
 
 
 def http_url(value: Any) -> bool:
-    if not isinstance(value, str) or has_control(value) or " " in value:
-        return False
-    try:
-        parts = urlsplit(value)
-        return parts.scheme in ("http", "https") and bool(parts.hostname)
-    except ValueError:
-        return False
+    """An http(s) URL with a host (urls.is_http_url), and no space: it becomes an author link."""
+    return is_http_url(value) and " " not in value
 
 
 def parse_date(value: Any) -> tuple[dt.datetime, bool] | None:

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from ..urls import is_http_url
 from ..comments.model import MAX_AUTHOR as MAX_AUTHOR_CHARS, MAX_BODY as MAX_COMMENT_CHARS
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -75,9 +76,8 @@ def clean_author(name: str) -> str:
 
 def clean_url(url: str) -> str:
     """Only http(s) addresses with a host; anything else is dropped."""
-    parts = urlsplit((url or "").strip())
-    return parts.geturl() if parts.scheme in ("http", "https") and parts.hostname and \
-        not _CONTROL.search(url) else ""
+    url = (url or "").strip()
+    return urlsplit(url).geturl() if is_http_url(url) else ""
 
 
 def author_id(name: str) -> str:

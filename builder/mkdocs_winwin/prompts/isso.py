@@ -37,6 +37,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..errors import WinwinError
+from ..urls import is_http_url
 
 START_TIMEOUT = 20.0
 """Seconds to wait for Isso to answer before giving up."""
@@ -74,9 +75,9 @@ def free_port() -> int:
 
 def origin(url: str) -> str:
     """The scheme://host:port of a URL, as browsers send it in the Origin header."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if not is_http_url(url):
         raise IssoError(f"Isso needs the site's http(s) origin, got {url!r}.")
+    parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
 
 
