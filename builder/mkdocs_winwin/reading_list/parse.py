@@ -6,7 +6,7 @@ titles and summaries are plain text (every tag stripped, script and style
 content dropped, entities decoded once), links are absolute http(s) URLs.
 Entity-expansion bombs and external entities: feedparser hands XML to expat
 (2.4+ refuses amplification), and its lenient fallback never expands DTD
-entities (see tests/test_fetch.py::test_billion_laughs_is_bounded).
+entities (see tests/unit/test_fetch.py::test_billion_laughs_is_bounded).
 """
 
 from __future__ import annotations

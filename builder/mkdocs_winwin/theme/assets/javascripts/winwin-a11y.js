@@ -1,5 +1,5 @@
 // Accessibility fixes for markup that mkdocs-material's JavaScript renders
-// (templates cannot reach it); found by axe-core in tests/test_a11y.py.
+// (templates cannot reach it); found by axe-core in tests/browser/test_a11y.py.
 
 // Search results: Material wraps each result's tags (plain text, no links) in
 // a <nav>, so several results make several unnamed navigation landmarks
