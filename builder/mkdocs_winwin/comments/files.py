@@ -23,27 +23,19 @@ from pathlib import Path
 
 import yaml
 
-from ..content.schema import Problem
+from ..content.schema import Findings, Problem
 from .load import iso, parse_conversation, parse_moderation
 from .model import MODERATION_FILE, SUFFIX, Comment, Conversation, HideRule, Reaction, page_of
 from .moderate import unused_rules
 
 
 @dataclass(frozen=True)
-class Loaded:
+class Loaded(Findings):
     """Every conversation of a docs folder, the moderation rules, and every problem."""
 
     conversations: dict[str, Conversation]  # by page path
     rules: tuple[HideRule, ...]
     problems: tuple[Problem, ...]
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if not p.warning]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.warning]
 
 
 def find(docs: Path) -> list[str]:

@@ -22,7 +22,7 @@ from ..prompts.section import EMAIL
 from ..urls import is_http_url, is_safe_link
 from . import yamlfile
 from .schema import (CHAPTER_FIELDS, CONTROL, DESCRIPTION_MAX, MATERIAL_FIELDS, NAME_MAX, PAGE_FIELDS,
-                     POST_FIELDS, TITLE_MAX, Problem, text_problem, validate, value_problems)
+                     POST_FIELDS, TITLE_MAX, Findings, Problem, text_problem, validate, value_problems)
 
 THEME_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -67,21 +67,13 @@ class Post:
 
 
 @dataclass(frozen=True)
-class Site:
+class Site(Findings):
     chapters: tuple[Chapter, ...]
     posts: tuple[Post, ...]  # newest first
     authors: dict[str, Author]
     problems: tuple[Problem, ...]
     # Every other page's front matter, by docs-relative path (home, contribute, indexes).
     pages: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if not p.warning]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.warning]
 
     @property
     def themes(self) -> dict[str, Chapter]:

@@ -47,6 +47,20 @@ class Problem:
         return f"{text}. Fix: {self.fix}" if self.fix else text
 
 
+class Findings:
+    """For a result holding `problems`: its errors and its warnings."""
+
+    problems: tuple[Problem, ...]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if not p.warning]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.warning]
+
+
 @dataclass(frozen=True)
 class Field:
     """A front-matter key: its kind, whether it is required, and a help text."""
