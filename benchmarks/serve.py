@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,16 +33,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import build as corpus  # noqa: E402 - the generator of benchmarks/build.py
+from mkdocs_winwin.prompts.isso import free_port  # noqa: E402
 
 BIN = Path(sys.executable).parent
 POST_URL = "blog/{date}/pointer-post-number-{i}/"
 TIMEOUT = 600.0  # seconds: the longest any wait may take (a first build at 5000 posts)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def fetch(url: str) -> tuple[int, str]:

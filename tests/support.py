@@ -292,3 +292,62 @@ def run_import(root: Path, source: Path, *args: str) -> str:
                                        "--old-host", "127.0.0.1", *args], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     return result.output
+
+
+# --- the incremental-build site (tests/builds/test_incremental.py, tests/browser/test_serve.py) ---
+
+INCREMENTAL_CONFIG = f"""\
+site_name: Test site
+site_url: {SITE_URL}
+docs_dir: content
+theme:
+  name: material
+  custom_dir: theme
+  font: false
+markdown_extensions:
+  - toc:
+      permalink: true
+  - footnotes
+plugins:
+  - search
+  - winwin:
+      post_required: [title, description, authors]
+  - winwin-prompts:
+      email: owner@test.example.org
+  - blog:
+      post_url_format: "{{date}}/{{slug}}"
+      pagination_per_page: 2
+  - tags
+"""
+
+
+def numbered_post(i: int, *, title: str | None = None, tags: str = "[meetups, email]", body: str = "",
+                  themes: str = "[first]") -> str:
+    """Post i of the incremental site: cross-links, a footnote and an excerpt marker."""
+    return f"""
+        ---
+        title: {title or f"Post {i}"}
+        date: 2026-02-{i + 1:02d}
+        authors: [{"ann" if i % 2 else "bob"}]
+        themes: {themes}
+        tags: {tags}
+        description: Post {i} in short.
+        ---
+        Opening of post {i}, see [the chapter](../../guide/first.md) and [post 0](post-0.md).
+        {body}
+        <!-- more -->
+
+        ## Details
+
+        More about {i}.[^1]
+
+        [^1]: A note.
+    """
+
+
+def edit(docs: Path, rel: str, old: str, new: str) -> None:
+    """Replace `old` (which must be there) by `new` in the docs file `rel`."""
+    path = docs / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (rel, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")

@@ -3,7 +3,6 @@ content error is shown over the last good page until it is fixed."""
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -13,16 +12,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.builds.test_incremental import CONFIG, edit, post
+from mkdocs_winwin.prompts.isso import free_port
 from tests.support import AUTHORS, small_site
+from tests.support import INCREMENTAL_CONFIG as CONFIG, edit, numbered_post as post
 
 WAIT_MS = 90_000  # a build on a loaded machine; the loops below are bounded by it
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
@@ -31,7 +25,7 @@ def served(tmp_path):
     files = {**AUTHORS, "mkdocs.yml": CONFIG}
     files.update({f"content/blog/posts/post-{i}.md": post(i) for i in range(5)})
     site = small_site(tmp_path / "src", files, config=CONFIG)
-    port = _free_port()
+    port = free_port()
     log = (tmp_path / "serve.log").open("w")
     winwin = Path(sys.executable).parent / "winwin"
     process = subprocess.Popen([str(winwin), "serve", "-f", str(site / "mkdocs.yml"), "-p", str(port)],

@@ -6,7 +6,6 @@ import datetime as dt
 import hashlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ from click.testing import CliRunner
 
 from mkdocs_winwin.cli.main import main
 from mkdocs_winwin.content.loader import Layout, load_site
+from mkdocs_winwin.prompts.isso import free_port
 from tests.support import DRAFT_POST, small_site, write_tree
 
 WINWIN = str(Path(sys.executable).parent / "winwin")
@@ -202,12 +202,6 @@ def test_new_post_rejects_unknown_ids_naming_the_valid_ones(tmp_path, option, va
 
 
 # --- serve -------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def fetch(url: str) -> tuple[int, str]:

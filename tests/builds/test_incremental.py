@@ -18,54 +18,9 @@ from pathlib import Path
 import pytest
 
 from mkdocs_winwin.incremental.session import Session
-from tests.support import AUTHORS, SITE_URL, build_tree, small_site, write_tree
+from tests.support import AUTHORS, build_tree, small_site, write_tree
+from tests.support import INCREMENTAL_CONFIG as CONFIG, edit, numbered_post as post
 
-CONFIG = f"""\
-site_name: Test site
-site_url: {SITE_URL}
-docs_dir: content
-theme:
-  name: material
-  custom_dir: theme
-  font: false
-markdown_extensions:
-  - toc:
-      permalink: true
-  - footnotes
-plugins:
-  - search
-  - winwin:
-      post_required: [title, description, authors]
-  - winwin-prompts:
-      email: owner@test.example.org
-  - blog:
-      post_url_format: "{{date}}/{{slug}}"
-      pagination_per_page: 2
-  - tags
-"""
-
-
-def post(i: int, *, title: str | None = None, tags: str = "[meetups, email]", body: str = "",
-         themes: str = "[first]") -> str:
-    return f"""
-        ---
-        title: {title or f"Post {i}"}
-        date: 2026-02-{i + 1:02d}
-        authors: [{"ann" if i % 2 else "bob"}]
-        themes: {themes}
-        tags: {tags}
-        description: Post {i} in short.
-        ---
-        Opening of post {i}, see [the chapter](../../guide/first.md) and [post 0](post-0.md).
-        {body}
-        <!-- more -->
-
-        ## Details
-
-        More about {i}.[^1]
-
-        [^1]: A note.
-    """
 
 
 def _build_times() -> re.Pattern[bytes]:
@@ -94,13 +49,6 @@ def differences(ours: Path, clean: Path) -> list[str]:
     problems += [f"missing from the incremental build: {p}" for p in sorted(b.keys() - a.keys())]
     problems += [f"differs: {p}" for p in sorted(a.keys() & b.keys()) if a[p] != b[p]]
     return problems
-
-
-def edit(docs: Path, rel: str, old: str, new: str) -> None:
-    path = docs / rel
-    text = path.read_text(encoding="utf-8")
-    assert old in text, (rel, old)
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 EDITS = [

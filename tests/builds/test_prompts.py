@@ -394,3 +394,16 @@ def test_meta_resolve_and_card_kind():
     assert resolve("https://cdn.example/a.png", site_url="", page_url="x/") == "https://cdn.example/a.png"
     tags = {t.key: t.content for t in page_meta(site_name="S", title="T", description="", url="/rel/")}
     assert tags["twitter:card"] == "summary" and "og:url" not in tags and "og:description" not in tags
+
+
+def test_posts_are_found_where_materials_post_dir_puts_them(tmp_path):
+    # A blog that keeps its posts in blog/articles/ (Material's post_dir): they are posts, with
+    # their authors' reply address, and winwin's checks read them there.
+    files = {"mkdocs.yml": config().replace("  - blog:\n", "  - blog:\n      post_dir: '{blog}/articles'\n")}
+    root = small_site(tmp_path, files)
+    (root / "content/blog/posts").rename(root / "content/blog/articles")
+    site = build_tree(root, strict=True)
+    doc = _doc(site, "blog/2026/01/02/hello")
+    assert doc.cssselect("section.winwin-turn")
+    assert _share(doc)
+    assert _meta(doc)["og:type"] == "article"

@@ -80,7 +80,7 @@ def import_(source: str, config_file: str, dry_run: bool, author: str, theme: st
         _fail(f"{config_file}: no guide chapter has the theme {', '.join(repr(t) for t in unknown)}. "
               f"Fix: use one of: {', '.join(sorted(themes)) or '(the site has no guide)'}.")
     options = Options(
-        docs_dir=Path(config.docs_dir), blog_dir=blog.blog_dir, pages_dir=pages_dir.strip("/"), author=author,
+        docs_dir=Path(config.docs_dir), blog_dir=blog.blog_dir, post_dir=blog.post_dir, pages_dir=pages_dir.strip("/"), author=author,
         theme=theme, label_themes=mapping, require_themes=bool(themes), since=since.date() if since else None, dry_run=dry_run,
         keep_emails=keep_emails, images=not no_images, old_hosts=frozenset(h.lower() for h in old_host),
         max_mb=max_size, site_url=config.site_url or "", post_url_format=blog.post_url_format,

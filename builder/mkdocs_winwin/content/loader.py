@@ -99,10 +99,12 @@ class Layout:
     templates: frozenset[str] | None = None
     # Material's blog `post_url_format`: which posts would share an address.
     post_url_format: str = "{date}/{slug}"
+    # Material's blog `post_dir`: where the posts are, "{blog}" standing for blog_dir.
+    post_dir: str = "{blog}/posts"
 
     @property
     def posts_dir(self) -> str:
-        return f"{self.blog_dir}/posts"
+        return self.post_dir.format(blog=self.blog_dir).strip("/")
 
     @property
     def authors_file(self) -> str:

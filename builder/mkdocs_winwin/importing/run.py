@@ -47,6 +47,7 @@ class Options:
 
     docs_dir: Path
     blog_dir: str = "blog"
+    post_dir: str = "{blog}/posts"  # Material's blog setting
     pages_dir: str = "pages"
     author: str = ""  # --author: an author id of .authors.yml for every post
     theme: str = ""  # --theme: a guide theme id for every post
@@ -68,7 +69,7 @@ class Options:
 
     @property
     def posts_dir(self) -> str:
-        return Layout(blog_dir=self.blog_dir).posts_dir
+        return Layout(blog_dir=self.blog_dir, post_dir=self.post_dir).posts_dir
 
     @property
     def authors_file(self) -> str:

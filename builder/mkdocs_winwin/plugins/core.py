@@ -19,7 +19,7 @@ from ..feeds import writer as feeds
 from ..content.loader import Layout, Post, Site, load_site
 from . import theme
 from ..incremental.memo import add_disk_layer
-from .material import (fast_front_matter, lazy_excerpt_markdown, render_excerpts_once, speed_up,
+from .material import (blog_layout, fast_front_matter, lazy_excerpt_markdown, render_excerpts_once, speed_up,
                        templates_fixed_per_build)
 from .redirects import add_redirects
 from .check import config_problems
@@ -30,10 +30,8 @@ log = get_plugin_logger("winwin." + __name__.rsplit(".", 1)[-1])
 
 def site_layout(config, settings: SiteConfig) -> Layout:
     """Where the content lives and what a post must have, from mkdocs.yml."""
-    blog = config.plugins.get("material/blog")
-    return Layout(guide_dir=settings.guide_dir, blog_dir=blog.config.blog_dir if blog else "blog",
-                  post_required=tuple(settings.post_required), templates=theme.page_templates(config),
-                  post_url_format=blog.config.post_url_format if blog else Layout.post_url_format)
+    return blog_layout(config, guide_dir=settings.guide_dir, post_required=tuple(settings.post_required),
+                       templates=theme.page_templates(config))
 
 
 class SitePlugin(BasePlugin[SiteConfig]):

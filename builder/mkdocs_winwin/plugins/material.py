@@ -20,6 +20,8 @@ what it expects, so a change upstream can only lose the speed-up.
 
 from __future__ import annotations
 
+from ..content.loader import Layout
+
 import copy
 import re
 from urllib.parse import urlsplit, urlunsplit
@@ -299,3 +301,13 @@ def lazy_excerpt_markdown() -> bool:
     if getattr(structure, "Markdown", None) is markdown.Markdown:
         structure.Markdown = LazyMarkdown
     return getattr(structure, "Markdown", None) is LazyMarkdown
+
+
+def blog_layout(config, **more) -> Layout:
+    """The content Layout with where Material's blog keeps its posts (its blog_dir, post_dir
+    and post_url_format settings), or Material's defaults when the site has no blog."""
+    blog = config.plugins.get("material/blog")
+    if blog is not None:
+        more = {"blog_dir": blog.config.blog_dir, "post_dir": blog.config.post_dir,
+                "post_url_format": blog.config.post_url_format, **more}
+    return Layout(**more)

@@ -20,11 +20,12 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 
-from ..content.loader import Layout, as_datetime, excerpt_text, load_authors
+from ..content.loader import as_datetime, excerpt_text, load_authors
 from ..prompts import meta, share
 from ..prompts import section as prompts
 from . import comments, theme
 from .config import PromptsConfig
+from .material import blog_layout
 
 log = get_plugin_logger("winwin." + __name__.rsplit(".", 1)[-1])
 
@@ -46,10 +47,9 @@ class PromptsPlugin(BasePlugin[PromptsConfig]):
             moderation=self.config.comments_moderation, feed=self.config.comments_feed,
             site_url=config.site_url or "", site_name=config.site_name, log=log)
         self.site_url = config.site_url or ""
-        blog = config.plugins.get("material/blog")
-        self.blog_dir = blog.config.blog_dir if blog else "blog"
-        self.posts_prefix = f"{self.blog_dir}/posts/"
-        self.authors = load_authors(Path(config.docs_dir), Layout(blog_dir=self.blog_dir), [])
+        layout = blog_layout(config)
+        self.posts_prefix = layout.posts_dir + "/"
+        self.authors = load_authors(Path(config.docs_dir), layout, [])
         self.files = None
         self.env = None
         self.heads: dict[str, str] = {}
