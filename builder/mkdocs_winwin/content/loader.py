@@ -79,6 +79,10 @@ class Site(Findings):
     def themes(self) -> dict[str, Chapter]:
         return {c.theme: c for c in self.chapters}
 
+    def front_matter(self) -> dict[str, dict[str, Any]]:
+        """Every page's front matter as read and checked, by docs-relative path."""
+        return {**self.pages, **{c.path: c.meta for c in self.chapters}, **{p.path: p.meta for p in self.posts}}
+
     def published(self, drafts: bool = False) -> list[Post]:
         return [p for p in self.posts if drafts or not p.draft]
 

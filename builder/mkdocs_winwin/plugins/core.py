@@ -87,7 +87,7 @@ class SitePlugin(BasePlugin[SiteConfig]):
     def on_files(self, files, *, config):
         speed_up(config.plugins)
         # Old addresses (front matter `aliases:`, e.g. of imported posts) -> redirect pages.
-        add_redirects(files, config)
+        add_redirects(files, config, self.site.front_matter() if self.site else {})
         if self.site_url and self.site is not None:
             for group in self._groups():
                 for path in self._feed_paths(group[0]):

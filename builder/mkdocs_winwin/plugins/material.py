@@ -311,3 +311,10 @@ def blog_layout(config, **more) -> Layout:
         more = {"blog_dir": blog.config.blog_dir, "post_dir": blog.config.post_dir,
                 "post_url_format": blog.config.post_url_format, **more}
     return Layout(**more)
+
+
+def blog_posts(plugins) -> list:
+    """The posts of Material's blog (drafts it leaves out already gone), or [] when its shape changed."""
+    blog = plugins.get("material/blog")
+    posts = getattr(getattr(blog, "blog", None), "posts", None)
+    return list(posts) if isinstance(posts, list) else []

@@ -12,50 +12,38 @@ from __future__ import annotations
 
 import posixpath
 
-import yaml
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from ..redirects import alias_file, alias_problem, redirect_html
+from .material import blog_posts
 
 log = get_plugin_logger("winwin.redirects")
 
 
-def _aliases(file: File) -> tuple[list, str]:
-    """The page's `aliases` and title from its front matter, read without parsing the Markdown."""
-    try:
-        text = file.content_string
-    except (OSError, UnicodeDecodeError, ValueError):
-        return [], ""
-    if not text.startswith("---") or "\naliases:" not in text.split("\n---", 2)[0] + "\n---":
-        return [], ""
-    try:
-        meta = yaml.safe_load(text[3:].split("\n---", 1)[0]) or {}
-    except yaml.YAMLError:
-        return [], ""  # the content checks report broken front matter
-    if not isinstance(meta, dict):
-        return [], ""
+def _aliases(meta: dict) -> tuple[list, str]:
+    """A page's `aliases` and title, from its front matter (as the content checks read it)."""
     aliases = meta.get("aliases") or []
     return (aliases if isinstance(aliases, list) else [aliases]), str(meta.get("title") or "")
 
 
 def _published(files: Files, config) -> list[File]:
-    """The pages the build publishes: Material's blog keeps its posts excluded until on_nav,
-    so its own list of posts (drafts already left out) is taken here."""
+    """The pages the build publishes, Material's blog posts included (it keeps them excluded until on_nav)."""
     pages = list(files.documentation_pages())
-    blog = config.plugins.get("material/blog")
-    posts = getattr(getattr(blog, "blog", None), "posts", None) or []
     seen = {f.src_uri for f in pages}
-    pages += [post.file for post in posts if post.file.src_uri not in seen]
-    return pages
+    return pages + [post.file for post in blog_posts(config.plugins) if post.file.src_uri not in seen]
 
 
-def add_redirects(files: Files, config) -> None:
-    """Add a generated redirect page for every alias of every published page in `files`."""
+def add_redirects(files: Files, config, front_matter: dict[str, dict]) -> None:
+    """Add a generated redirect page for every alias of every published page in `files`.
+
+    `front_matter` is the content model's (content.loader.Site.front_matter):
+    no page is read from disk again here.
+    """
     taken = {f.dest_uri for f in files}
     site_url = (config.site_url or "").rstrip("/")
     for file in _published(files, config):
-        aliases, title = _aliases(file)
+        aliases, title = _aliases(front_matter.get(file.src_uri) or {})
         for alias in aliases:
             problem = alias_problem(alias)
             if problem:
