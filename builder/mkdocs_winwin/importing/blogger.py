@@ -26,7 +26,6 @@ from .model import Export, ImportedAuthor, ImportedPost, LeftOut, Problem
 from .xmlsafe import iter_children_of, local, parse_date, text
 
 KIND_SCHEME = "http://schemas.google.com/g/2005#kind"
-LABEL_SCHEME = "http://www.blogger.com/atom/ns#"
 # Where Blogger keeps the images of every blog, whatever its own domain (and
 # their subdomains: 1.bp.blogspot.com ...).
 BLOGGER_IMAGE_HOSTS = frozenset({"blogger.googleusercontent.com", "bp.blogspot.com"})
@@ -79,6 +78,7 @@ def _entry_kind(entry: etree._Element, takeout: bool) -> str:
 
 
 def _labels(entry: etree._Element) -> tuple[str, ...]:
+    """Every category but the kind: labels (scheme blogger.com/atom/ns# in the classic export, none in Takeout)."""
     labels = []
     for category in _children(entry, "category"):
         if category.get("scheme") == KIND_SCHEME:
