@@ -14,6 +14,7 @@ MkDocs' live-reload server, driven differently in three ways:
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import html
 import logging
@@ -34,6 +35,11 @@ log = logging.getLogger("mkdocs.winwin.serve")
 _POLL = re.compile(r"/livereload/([0-9]+)/[0-9]+")
 # File events that change content ("opened" and "closed_no_write" are reads).
 _CHANGES = frozenset({"created", "deleted", "modified", "moved", "closed"})
+_CHANGE_EVENTS = [
+    watchdog.events.FileCreatedEvent, watchdog.events.FileDeletedEvent, watchdog.events.FileModifiedEvent,
+    watchdog.events.FileMovedEvent, watchdog.events.FileClosedEvent, watchdog.events.DirCreatedEvent,
+    watchdog.events.DirDeletedEvent, watchdog.events.DirMovedEvent, watchdog.events.DirModifiedEvent,
+]
 OVERLAY_ID = "winwin-build-error"
 
 
@@ -68,7 +74,7 @@ class PreviewServer(LiveReloadServer):
         self.page_epochs: dict[str, int] = {}  # URL path -> epoch of the build that last changed it
         self.all_epoch = 0  # a build that changes every open page (the error overlay came or went)
         self.error: str | None = None
-        self._collector: threading.Timer | None = None
+        self.collector = IdleCollector()
         self.build_delay = 0.05  # MkDocs waits 0.1 s for more events; an editor's save is one
         _native_observer(self)
 
@@ -80,7 +86,8 @@ class PreviewServer(LiveReloadServer):
         errors = _Errors()
         logging.getLogger("mkdocs").addHandler(errors)
         try:
-            report = self.session.build()
+            with self.collector.building():
+                report = self.session.build()
         except (Exception, SystemExit) as exc:  # noqa: BLE001 - every failure is shown, none stops the server
             # MkDocs logs a build error and raises a bare Abort: the logged message is the one to show.
             message = "\n".join(errors.messages) or describe(exc)
@@ -97,18 +104,8 @@ class PreviewServer(LiveReloadServer):
         urls = report.changed_urls()
         for url in urls:
             self.page_epochs[url] = epoch
-        self._collect_later()
         log.info(f"Rebuilt in {report.seconds:.2f} s ({report.cpu_seconds:.2f} s CPU): "
                  f"{sum(1 for u in urls if u.endswith('/'))} page(s) changed")
-
-    def _collect_later(self) -> None:
-        """The garbage of the build (the session pauses the collector while building) is
-        collected a second later, while the author reads the page, not while they wait."""
-        if self._collector is not None:
-            self._collector.cancel()
-        self._collector = threading.Timer(1.0, gc.collect)
-        self._collector.daemon = True
-        self._collector.start()
 
     def watch(self, path: str, func: None = None, *, recursive: bool = True) -> None:
         """MkDocs' watch, deaf to reads: the native observer also reports every file the
@@ -128,7 +125,13 @@ class PreviewServer(LiveReloadServer):
 
         handler = watchdog.events.FileSystemEventHandler()
         handler.on_any_event = callback
-        self._watch_refs[path] = self.observer.schedule(handler, path, recursive=recursive)
+        try:
+            # Asked of the kernel (inotify's mask): the build's own reads of every
+            # file then cost nothing, instead of two events per file read.
+            watch = self.observer.schedule(handler, path, recursive=recursive, event_filter=_CHANGE_EVENTS)
+        except TypeError:  # watchdog before 4.0: every event, filtered in the callback
+            watch = self.observer.schedule(handler, path, recursive=recursive)
+        self._watch_refs[path] = watch
 
     # -- serving --------------------------------------------------------------
 
@@ -160,6 +163,47 @@ class PreviewServer(LiveReloadServer):
         at = content.rfind(b"</body>")
         at = len(content) if at < 0 else at
         return content[:at] + overlay(self.error) + content[at:]
+
+
+class IdleCollector:
+    """The garbage of rebuilds (the session pauses the cycle collector while it builds),
+    collected while the author reads the page: `delay` seconds after a build, never
+    during one (a collection walks the whole site in memory, a sixth of a rebuild), and
+    before a build once `most` builds in a row left no idle moment for it."""
+
+    def __init__(self, delay: float = 1.0, most: int = 4) -> None:
+        self.delay, self.most = delay, most
+        self.pending = 0  # builds whose garbage is not collected yet
+        self.collections = 0
+        self._building = threading.Lock()
+        self._timer: threading.Timer | None = None
+
+    @contextlib.contextmanager
+    def building(self):
+        if self._timer is not None:
+            self._timer.cancel()
+        with self._building:
+            if self.pending >= self.most:
+                self._collect()
+            try:
+                yield
+            finally:
+                self.pending += 1
+        self._timer = threading.Timer(self.delay, self._when_idle)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _when_idle(self) -> None:
+        if self._building.acquire(blocking=False):  # a build started meanwhile: it collects later
+            try:
+                self._collect()
+            finally:
+                self._building.release()
+
+    def _collect(self) -> None:
+        gc.collect()
+        self.pending = 0
+        self.collections += 1
 
 
 class _Errors(logging.Handler):

@@ -19,8 +19,8 @@ from ..feeds import writer as feeds
 from ..content.loader import Layout, Post, Site, load_site
 from . import theme
 from ..incremental.memo import add_disk_layer
-from .material import (blog_layout, fast_front_matter, lazy_excerpt_markdown, render_excerpts_once, speed_up,
-                       templates_fixed_per_build)
+from .material import (blog_layout, fast_front_matter, lazy_excerpt_markdown, nav_once, render_excerpts_once,
+                       speed_up, templates_fixed_per_build)
 from .redirects import add_redirects
 from .check import config_problems
 from .config import SiteConfig
@@ -96,11 +96,14 @@ class SitePlugin(BasePlugin[SiteConfig]):
         return files
 
     # Every page's HTML exists now (MkDocs renders Markdown before on_env) and
-    # no file is written yet: fill in the feeds MkDocs will write.
+    # no file is written yet: fill in the feeds MkDocs will write. After
+    # Material's blog (0), which wraps the `url` filter nav_once records.
+    @event_priority(-90)
     def on_env(self, env, *, config, files):
         self.env = env
         render_excerpts_once(config.plugins)
         templates_fixed_per_build(env)
+        self.nav_once = nav_once(env)
         for path, data in (self._feed_files() if self.feed_files else {}).items():
             self.feed_files[path].content_bytes = data
         return env

@@ -5,6 +5,7 @@
 - Post front matter through libyaml (fast_front_matter).
 - Templates not re-checked on disk within one build (templates_fixed_per_build).
 - Excerpt Markdown converters built on first use (lazy_excerpt_markdown).
+- The site navigation rendered once per state, not once per page (nav_once).
 
 Constant-time `page in blog.posts`:
 
@@ -318,3 +319,220 @@ def blog_posts(plugins) -> list:
     blog = plugins.get("material/blog")
     posts = getattr(getattr(blog, "blog", None), "posts", None)
     return list(posts) if isinstance(posts, list) else []
+
+
+# -----------------------------------------------------------------------------
+# The site navigation rendered once per state, not once per page.
+#
+# Every page carries the whole navigation (partials/nav.html, included by the
+# `site_nav` block: a tenth of a build at 1000 posts, and the same on all
+# posts). For a page outside the navigation (a blog post, a tag page) its HTML
+# can differ between two pages only through what the templates read of them:
+# which items are active, the context values they read, and the links the
+# `url` filter makes relative to the page. So each render is kept with every
+# link it made, and given again to a page whose navigation state and context
+# values are the same objects and for which the filter, called again, gives
+# the same links. Not reused (rendered as usual):
+# - a page the navigation lists (it reads its table of contents);
+# - when a template of the navigation other than Material's or winwin's reads
+#   `page` or uses a filter, test or function that reads the whole context
+#   (found as each template is first loaded: it turns the reuse off for the
+#   rest of the build).
+# A new Jinja environment comes with every build, and so a new NavOnce.
+
+NAV_TEMPLATE = "partials/nav.html"
+_SCALARS = (str, int, float, bool, type(None))
+
+
+class NavOnce:
+    """Per build (per Jinja environment): the navigation's renders and the links each made."""
+
+    MAX_VARIANTS = 16  # per state: pages at other depths write other relative links
+
+    def __init__(self, env, trusted: tuple[str, ...]) -> None:
+        from jinja2.utils import _PassArg
+
+        self.env, self.trusted = env, trusted
+        self.renders: dict[tuple, list[tuple[list, list[str]]]] = {}
+        self.reads: set[str] = set()  # names the navigation's templates read from their context
+        self.analysed: set[str] = set()
+        self.alive: list[object] = []  # objects whose id() is in a key stay alive: no id reuse
+        self.members: dict[int, list] = {}  # id(nav) -> every item, section and listing page in it
+        self.modules: set[str] = set()  # templates of the imported modules the navigation reads
+        self.disabled = False
+        self.hits = self.renders_done = 0
+        self._recording: list | None = None
+        self._loaded: list | None = None
+        self._context_arg = _PassArg.context
+        url = env.filters.get("url")
+        if url is None or _PassArg.from_obj(url) is not _PassArg.context:
+            self.disabled = True
+            return
+        self.url = url
+
+        def recorded_url(context, value):
+            out = url(context, value)
+            if self._recording is not None:
+                self._recording.append((value, out))
+            return out
+
+        recorded_url.jinja_pass_arg = _PassArg.context
+        env.filters["url"] = recorded_url
+        get = env.get_template
+
+        def get_template(name, parent=None, globals=None):
+            template = get(name, parent, globals)
+            if self._loaded is not None:
+                self._loaded.append(template)
+            if name == NAV_TEMPLATE and parent is not None and not self.disabled:
+                return _NavPartial(template, self)
+            return template
+
+        env.get_template = get_template
+
+    # -- the key --------------------------------------------------------------
+
+    def _members(self, nav) -> list:
+        found, todo = [], list(nav.items)
+        while todo:
+            item = todo.pop()
+            found.append(item)
+            todo.extend(getattr(item, "children", None) or ())
+            pages = getattr(item, "pages", None)
+            if isinstance(pages, list):
+                found.extend(pages)
+        return found
+
+    def key(self, context) -> tuple | None:
+        page, nav = context.get("page"), context.get("nav")
+        if self.disabled or page is None or nav is None:
+            return None
+        members = self.members.get(id(nav))
+        if members is None:
+            members = self.members[id(nav)] = self._members(nav)
+            self.alive.append(nav)
+        if any(item is page or item == page for item in members):
+            return None
+        values = tuple((name, self._value_key(context.get(name, _MISSING))) for name in sorted(self.reads - {"page"}))
+        return id(nav), tuple(bool(getattr(item, "active", False)) for item in members), values
+
+    def _value_key(self, value) -> tuple:
+        """Equal for two values a template cannot tell apart."""
+        from jinja2.environment import TemplateModule
+
+        if isinstance(value, _SCALARS):
+            return (type(value).__name__, value)
+        if type(value) in (list, tuple) and all(isinstance(v, _SCALARS) for v in value):
+            return (type(value).__name__, *map(self._value_key, value))
+        if isinstance(value, TemplateModule) and isinstance(getattr(value, "__name__", None), str):
+            # `lang`, imported anew for every page: the same when its template is (see _learn).
+            self.modules.add(value.__name__)
+            return ("module", value.__name__)
+        self.alive.append(value)
+        return ("id", id(value))
+
+    # -- rendering ------------------------------------------------------------
+
+    def render(self, template, context):
+        key = self.key(context)
+        if key is not None:
+            for links, parts in self.renders.get(key, ()):
+                if all(self.url(context, value) == out for value, out in links):
+                    self.hits += 1
+                    yield from parts
+                    return
+        recording, loaded = self._recording, self._loaded
+        self._recording, self._loaded = [], [template]
+        try:
+            parts = list(template.root_render_func(context))
+            links, templates = self._recording, self._loaded
+        finally:
+            self._recording, self._loaded = recording, loaded
+        if recording is not None:
+            recording.extend(links)
+        self.renders_done += 1
+        if key is not None and self._learn(templates):
+            # The templates read names the key did not have yet: the key changed shape.
+            self.renders.clear()
+        elif key is not None and len(self.renders.setdefault(key, [])) < self.MAX_VARIANTS:
+            self.renders[key].append((links, parts))
+        yield from parts
+
+    def _learn(self, templates) -> bool:
+        """Read what newly loaded templates read; True when that adds names (or turns reuse off)."""
+        from jinja2 import meta, nodes
+
+        before = set(self.reads)
+        for name in sorted(self.modules - self.analysed):
+            try:
+                templates.append(self.env.get_template(name))
+            except Exception:  # noqa: BLE001 - a module we cannot load again: do not reuse
+                self.disabled = True
+                return True
+        for template in templates:
+            name = getattr(template, "name", None)
+            if name in self.analysed:
+                continue
+            self.analysed.add(name)
+            try:
+                source, filename, _ = self.env.loader.get_source(self.env, name)
+                tree = self.env.parse(source)
+            except Exception:  # noqa: BLE001 - a template we cannot read again: do not reuse
+                self.disabled = True
+                return True
+            names = meta.find_undeclared_variables(tree)
+            self.reads |= names
+            if self._is_trusted(filename):
+                continue
+            context_readers = [n.name for n in tree.find_all((nodes.Filter, nodes.Test))
+                               if n.name != "url" and self._reads_context(self.env.filters.get(n.name)
+                                                                         or self.env.tests.get(n.name))]
+            context_readers += [n.node.name for n in tree.find_all(nodes.Call) if isinstance(n.node, nodes.Name)
+                                and self._reads_context(self.env.globals.get(n.node.name))]
+            if "page" in names or context_readers:
+                self.disabled = True
+                return True
+        return self.reads != before
+
+    def _is_trusted(self, filename: str | None) -> bool:
+        import os
+
+        return bool(filename) and os.path.realpath(filename).startswith(self.trusted)
+
+    def _reads_context(self, function) -> bool:
+        from jinja2.utils import _PassArg
+
+        return function is not None and _PassArg.from_obj(function) is self._context_arg
+
+
+_MISSING = object()
+
+
+class _NavPartial:
+    """The navigation template as an include sees it, rendered through NavOnce."""
+
+    def __init__(self, template, once: NavOnce) -> None:
+        self._template, self._once = template, once
+
+    def root_render_func(self, context):
+        return self._once.render(self._template, context)
+
+    def __getattr__(self, name: str):
+        return getattr(self._template, name)
+
+
+def nav_once(env) -> NavOnce | None:
+    """Render the navigation once per state in this environment's build; None when it cannot."""
+    import os
+
+    try:
+        import material
+        from jinja2.utils import _PassArg  # noqa: F401 - Jinja's marker of context filters
+    except ImportError:
+        return None
+    if not callable(getattr(env, "get_template", None)) or not hasattr(env, "filters"):
+        return None
+    here = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
+    trusted = (os.path.realpath(os.path.dirname(material.__file__)) + os.sep, here + os.sep)
+    once = NavOnce(env, trusted)
+    return None if once.disabled else once
