@@ -20,7 +20,7 @@ from ..content.loader import Layout, Post, Site, load_site
 from . import theme
 from ..incremental.memo import add_disk_layer
 from .material import (blog_layout, fast_front_matter, lazy_excerpt_markdown, nav_once, render_excerpts_once,
-                       speed_up, templates_fixed_per_build)
+                       speed_up, templates_fixed_per_build, translations_once)
 from .redirects import add_redirects
 from .check import config_problems
 from .config import SiteConfig
@@ -104,6 +104,7 @@ class SitePlugin(BasePlugin[SiteConfig]):
         render_excerpts_once(config.plugins)
         templates_fixed_per_build(env)
         self.nav_once = nav_once(env)
+        self.translations = translations_once(env)
         for path, data in (self._feed_files() if self.feed_files else {}).items():
             self.feed_files[path].content_bytes = data
         return env

@@ -1,8 +1,9 @@
-"""The navigation rendered once per state writes the very pages Material writes itself.
+"""Template work reused within a build writes the very pages Material writes itself.
 
-Each site is built twice, with plugins.material.nav_once and with it turned
-off, and every HTML page of the two is compared byte for byte; the count of
-reused renders shows the reuse did happen.
+Each site is built twice, with plugins.material.nav_once (the navigation
+rendered once per state) and translations_once (Material's `lang.t` looked up
+once per key), and with both turned off; every HTML page of the two is
+compared byte for byte, and the counts of reuse show it did happen.
 """
 
 from __future__ import annotations
@@ -20,16 +21,18 @@ def _pages(site: Path) -> dict[str, bytes]:
 
 
 def _both(root: Path, out: Path, monkeypatch) -> tuple[dict, dict, list]:
+    """The pages with reuse, without, and what the reuse kept: [(NavOnce, translations)]."""
     kept = []
 
     def spy(env):
-        once = material.nav_once(env)
-        kept.append(once)
-        return once
+        kept.append((material.nav_once(env), material.translations_once(env)))
+        return kept[-1][0]
 
     monkeypatch.setattr(core, "nav_once", spy)
+    monkeypatch.setattr(core, "translations_once", lambda env: kept[-1][1])
     ours = _pages(build_tree(root, site_dir=out / "ours"))
     monkeypatch.setattr(core, "nav_once", lambda env: None)
+    monkeypatch.setattr(core, "translations_once", lambda env: None)
     plain = _pages(build_tree(root, site_dir=out / "plain"))
     return ours, plain, kept
 
@@ -60,13 +63,16 @@ def test_a_blog_with_paging_archive_and_tags(tmp_path, monkeypatch, features):
     ours, plain, kept = _both(root, tmp_path, monkeypatch)
     assert sorted(ours) == sorted(plain)
     assert [p for p in ours if ours[p] != plain[p]] == []
-    once = kept[0]
+    once, translations = kept[0]
     assert once is not None and not once.disabled
     assert once.hits >= 10  # the posts, all outside the navigation, share renders
+    assert translations["search.placeholder"] == "Search"  # looked up, then shared
 
 
 def test_the_shipped_site(shipped_source, tmp_path, monkeypatch):
     ours, plain, kept = _both(shipped_source, tmp_path, monkeypatch)
     assert sorted(ours) == sorted(plain)
     assert [p for p in ours if ours[p] != plain[p]] == []
-    assert kept[0] is not None and kept[0].hits > 0
+    once, translations = kept[0]
+    assert once is not None and once.hits > 0
+    assert len(translations) > 10

@@ -1,4 +1,4 @@
-"""The navigation rendered once per state (plugins.material.NavOnce), on a bare Jinja environment.
+"""Template work reused within a build (plugins.material: nav_once, translations_once), on bare Jinja.
 
 The templates here live in tmp_path, so they are "the site's own" to NavOnce:
 what it must notice itself (a template reading the page) is tested here; a
@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import jinja2
 import pytest
 
-from mkdocs_winwin.plugins.material import nav_once
+from mkdocs_winwin.plugins.material import nav_once, translations_once
 
 
 class Item(SimpleNamespace):
@@ -110,3 +110,35 @@ def test_without_a_context_url_filter_nothing_changes(tmp_path):
     env = _env(tmp_path, NAV)
     env.filters["url"] = lambda value: value  # not a context filter: links cannot be checked
     assert nav_once(env) is None
+
+
+def _material_env(*folders):
+    import os
+
+    import material
+
+    templates = os.path.join(os.path.dirname(material.__file__), "templates")
+    return jinja2.Environment(loader=jinja2.FileSystemLoader([*map(str, folders), templates]))
+
+
+LANGUAGE_USER = '{% import "partials/language.html" as lang with context %}{{ lang.t("search.placeholder") }}'
+
+
+def test_material_translations_are_looked_up_once_per_key():
+    env = _material_env()
+    config = SimpleNamespace(theme=SimpleNamespace(language="de"))
+    expected = env.from_string(LANGUAGE_USER).render(config=config)
+    values = translations_once(env)
+    out = [env.from_string(LANGUAGE_USER).render(config=config) for _ in range(3)]
+    assert out == [expected] * 3 and expected == "Suche"
+    assert values == {"search.placeholder": "Suche"}
+
+
+def test_a_sites_own_language_template_is_left_alone(tmp_path):
+    (tmp_path / "partials").mkdir()
+    (tmp_path / "partials" / "language.html").write_text("{% macro t(key) %}{{ page }}:{{ key }}{% endmacro %}")
+    env = _material_env(tmp_path)
+    values = translations_once(env)
+    out = [env.from_string(LANGUAGE_USER).render(page=p) for p in ("a", "b")]
+    assert out == ["a:search.placeholder", "b:search.placeholder"]
+    assert values == {}
