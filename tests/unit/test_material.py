@@ -111,11 +111,12 @@ def test_excerpts_converted_once_build_the_same_site(tmp_path, monkeypatch):
     ours = build_tree(root, site_dir=tmp_path / "ours")
     converted = []
     real = material.render_excerpts_once
-    monkeypatch.setattr(core, "render_excerpts_once", lambda plugins: converted.append(real(plugins)))
+    monkeypatch.setattr(core, "render_excerpts_once",
+                        lambda plugins, shortcut=None: converted.append(real(plugins, shortcut)))
     build_tree(root, site_dir=tmp_path / "ours-again")
     assert converted == [8]  # seven linky posts and hello
 
-    monkeypatch.setattr(core, "render_excerpts_once", lambda plugins: 0)
+    monkeypatch.setattr(core, "render_excerpts_once", lambda plugins, shortcut=None: 0)
     monkeypatch.setattr(core, "fast_front_matter", lambda: False)
     monkeypatch.setattr(core, "lazy_excerpt_markdown", lambda: False)
     monkeypatch.setattr(structure, "SafeLoader", yaml.SafeLoader)
@@ -201,3 +202,31 @@ def test_lazy_markdown_installed_only_over_markdown(monkeypatch):
     assert lazy_excerpt_markdown() is True and structure.Markdown is LazyMarkdown
     monkeypatch.setattr(structure, "Markdown", dict)
     assert lazy_excerpt_markdown() is False and structure.Markdown is dict
+
+
+def _settings(tmp_path, extensions, template: str | None = None):
+    theme = tmp_path / "theme"
+    theme.mkdir(exist_ok=True)
+    if template is not None:
+        (theme / "blog-post.html").write_text(template)
+    return SimpleNamespace(markdown_extensions=extensions, mdx_configs={"toc": {"marker": "{{toc}}"}},
+                           theme=SimpleNamespace(dirs=[str(theme)]))
+
+
+def test_excerpt_shortcut_only_with_extensions_known_to_stay_within_blocks(tmp_path):
+    from mkdocs_winwin.plugins.material import excerpt_shortcut
+
+    shortcut = excerpt_shortcut(_settings(tmp_path, ["toc", "markdown.extensions.tables", "pymdownx.superfences"]))
+    assert shortcut is not None and "{{toc}}" in shortcut.markers
+    assert excerpt_shortcut(_settings(tmp_path, ["toc", "my_glossary_extension"])) is None
+
+
+@pytest.mark.parametrize("template, usable", [
+    ("{% if post.more %}<a>Continue reading</a>{% endif %}", True),
+    ("{{ post.more }}", False),
+    ("{% if post.more | length > 10 %}long{% endif %}", False),
+])
+def test_excerpt_shortcut_only_when_templates_just_ask_whether_there_is_more(tmp_path, template, usable):
+    from mkdocs_winwin.plugins.material import excerpt_shortcut
+
+    assert (excerpt_shortcut(_settings(tmp_path, ["toc"], template)) is not None) is usable

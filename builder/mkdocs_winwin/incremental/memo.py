@@ -432,8 +432,13 @@ class IncrementalLayer(BasePlugin):
         original, memo, relpath, excerpt = once._convert, self.memo, once.relpath, once.excerpt
 
         def convert(separator: str):
+            # With the shortcut (plugins.material.ExcerptShortcut) the result also
+            # depends on the post's own HTML, and on whether the theme allows it.
+            shortcut = once.shortcut
             key = digest_bytes(self.md_salt, post.markdown or "", post.title or "", post.url,
-                               str(bool(post._title_from_render)), post.file.src_uri, separator)
+                               str(bool(post._title_from_render)), post.file.src_uri, separator,
+                               "whole" if shortcut is None else repr(shortcut.markers),
+                               "" if shortcut is None else getattr(post, "content", None) or "")
             done = memo.get("excerpt", key)
             files = relpath.files
             if done is not None and deps_hold(done[0], files):

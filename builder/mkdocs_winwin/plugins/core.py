@@ -19,7 +19,7 @@ from ..feeds import writer as feeds
 from ..content.loader import Layout, Post, Site, load_site
 from . import theme
 from ..incremental.memo import add_disk_layer
-from .material import (blog_layout, fast_front_matter, lazy_excerpt_markdown, nav_once, render_excerpts_once,
+from .material import (blog_layout, excerpt_shortcut, fast_front_matter, lazy_excerpt_markdown, nav_once, render_excerpts_once,
                        speed_up, templates_fixed_per_build, translations_once)
 from .redirects import add_redirects
 from .check import config_problems
@@ -101,7 +101,7 @@ class SitePlugin(BasePlugin[SiteConfig]):
     @event_priority(-90)
     def on_env(self, env, *, config, files):
         self.env = env
-        render_excerpts_once(config.plugins)
+        render_excerpts_once(config.plugins, excerpt_shortcut(config))
         templates_fixed_per_build(env)
         self.nav_once = nav_once(env)
         self.translations = translations_once(env)
