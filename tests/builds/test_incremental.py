@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from mkdocs_winwin.incremental import memo
 from mkdocs_winwin.incremental.session import Session
 from tests.support import AUTHORS, build_tree, small_site, write_tree
 from tests.support import INCREMENTAL_CONFIG as CONFIG, edit, numbered_post as post
@@ -134,8 +135,6 @@ def test_a_post_edit_reports_the_pages_that_show_it(site, tmp_path):
 
 def test_winwin_build_reuses_the_previous_build_from_its_cache(site, tmp_path, monkeypatch):
     """`winwin build` keeps its work in .cache/winwin/; the next build after an edit equals a clean one."""
-    from mkdocs_winwin.incremental import memo
-
     hits = []
     saved = memo.DiskLayer.on_post_build
 
@@ -148,6 +147,7 @@ def test_winwin_build_reuses_the_previous_build_from_its_cache(site, tmp_path, m
     build_tree(site, site_dir=tmp_path / "first")
     cache = site / ".cache" / "winwin" / "build-memo.pickle"
     assert cache.is_file() and hits == [{}]
+    assert list((cache.parent / "templates").glob("*.cache"))  # compiled templates, for the next build
     edit(site / "content", "blog/posts/post-3.md", "More about 3.", "Much more about 3, edited.")
     edit(site / "content", "blog/posts/post-5.md", "title: Post 5", "title: Post five")
     warm = build_tree(site, site_dir=tmp_path / "warm")
@@ -163,6 +163,16 @@ def _with_build_cache(site: Path) -> None:
     config.write_text(config.read_text().replace(
         "      post_required: [title, description, authors]\n",
         "      post_required: [title, description, authors]\n      build_cache: true\n"))
+
+
+def test_compiled_templates_that_cannot_be_saved_cost_only_the_compiling(tmp_path):
+    from jinja2 import DictLoader, Environment
+
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    env = Environment(loader=DictLoader({"page.html": "{{ 1 + 1 }}"}),
+                      bytecode_cache=memo.DiskBytecodeCache(str(blocked / "templates")))
+    assert env.get_template("page.html").render() == "2"
 
 
 def test_without_the_setting_a_build_writes_no_cache(site, tmp_path):

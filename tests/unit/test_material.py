@@ -157,13 +157,20 @@ def test_front_matter_of_posts_parsed_by_libyaml(monkeypatch):
     import yaml
     from material.plugins.blog import structure
 
-    from mkdocs_winwin.plugins.material import fast_front_matter
+    from mkdocs_winwin.plugins.material import RememberedSafeLoader, fast_front_matter
 
     monkeypatch.setattr(structure, "SafeLoader", yaml.SafeLoader)
     assert fast_front_matter() is True
-    assert structure.SafeLoader is yaml.CSafeLoader
+    assert structure.SafeLoader is RememberedSafeLoader
     text = "title: Q&A\ndate: 2026-01-02 10:00:00\ntags: [a, b]\ndraft: no\n"
-    assert yaml.load(text, structure.SafeLoader) == yaml.load(text, yaml.SafeLoader)
+    first = yaml.load(text, structure.SafeLoader)
+    assert first == yaml.load(text, yaml.SafeLoader)
+    # The second time the same text gives equal values, in new objects Material may change.
+    first["tags"].append("changed")
+    again = yaml.load(text, structure.SafeLoader)
+    assert again == yaml.load(text, yaml.SafeLoader) and again is not first
+    with pytest.raises(yaml.YAMLError):
+        yaml.load("title: [unclosed", structure.SafeLoader)
     # Something else in its place (upstream changed): left alone.
     monkeypatch.setattr(structure, "SafeLoader", dict)
     assert fast_front_matter() is False and structure.SafeLoader is dict

@@ -10,6 +10,8 @@ validation refuses every ImpossibleDate before they do.
 
 from __future__ import annotations
 
+import copy
+import functools
 from typing import Any
 
 import yaml
@@ -42,5 +44,13 @@ ContentLoader.add_constructor("tag:yaml.org,2002:timestamp", ContentLoader.const
 
 
 def load(text: str) -> Any:
-    """YAML text to Python, impossible dates kept (see ImpossibleDate); raises yaml.YAMLError."""
+    """YAML text to Python, impossible dates kept (see ImpossibleDate); raises yaml.YAMLError.
+
+    A text parsed before (every post again on each rebuild of `winwin serve`)
+    is given a copy of its values, not parsed again."""
+    return copy.deepcopy(_parsed(text))
+
+
+@functools.lru_cache(maxsize=8192)
+def _parsed(text: str) -> Any:
     return yaml.load(text, Loader=ContentLoader)  # noqa: S506 - a SafeLoader subclass

@@ -17,7 +17,8 @@ when those inputs are unchanged:
    environment's globals and filters, the config and the tool versions.
 4. Material's search entries of a page (its HTML, URL, title, metadata and
    table of contents) and a post's read time (its HTML).
-5. Compiled templates (Jinja's bytecode cache, checked against the source).
+5. Compiled templates (Jinja's bytecode cache, checked against the source;
+   on disk in .cache/winwin/templates/ for `winwin build`).
 
 Keys carry the versions of MkDocs, Material, Markdown, pymdown-extensions,
 Jinja, PyYAML and winwin. `winwin serve` keeps the memo in memory
@@ -479,6 +480,25 @@ class MemoryBytecodeCache(jinja2.BytecodeCache):
         self.store[bucket.key] = bucket.bytecode_to_string()
 
 
+class DiskBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept in .cache/winwin/templates/ for the next `winwin build` (Jinja
+    checks each against its source's checksum); a folder that cannot be written costs only
+    the compiling."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, ValueError, EOFError):  # unreadable or cut short: compiled again
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            os.makedirs(self.directory, exist_ok=True)
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
 def _theme_state(dirs: tuple[str, ...], static: frozenset[str]) -> tuple[str, set[str]]:
     """A digest of every template and asset file of the theme (path, size, mtime), and
     which of the SITE_WIDE variables its page templates read (the static templates,
@@ -549,6 +569,7 @@ class DiskLayer(IncrementalLayer):
     def __init__(self, folder: str) -> None:
         self.path = os.path.join(folder, self.FILE)
         super().__init__(load_memo(self.path))
+        self.bytecode = DiskBytecodeCache(os.path.join(folder, "templates"))
 
     def on_post_build(self, *, config):
         super().on_post_build(config=config)

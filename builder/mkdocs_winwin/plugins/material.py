@@ -2,7 +2,7 @@
 
 - Constant-time `page in blog.posts` (PostList, speed_up).
 - Each post's excerpt converted once, relinked per listing page (render_excerpts_once).
-- Post front matter through libyaml (fast_front_matter).
+- Post front matter through libyaml, each distinct text parsed once (fast_front_matter).
 - Templates not re-checked on disk within one build (templates_fixed_per_build).
 - Excerpt Markdown converters built on first use (lazy_excerpt_markdown).
 - The site navigation rendered once per state, not once per page (nav_once).
@@ -25,6 +25,7 @@ from __future__ import annotations
 from ..content.loader import Layout
 
 import copy
+import functools
 import re
 from html.parser import HTMLParser
 from urllib.parse import urlsplit, urlunsplit
@@ -327,26 +328,56 @@ def render_excerpts_once(plugins, shortcut: ExcerptShortcut | None = None) -> in
 
 
 # -----------------------------------------------------------------------------
-# Front matter of posts through libyaml.
+# Front matter of posts through libyaml, each distinct text parsed once.
 #
 # Material's blog parses every post's front matter with PyYAML's pure-Python
 # SafeLoader (a tenth of the build at 1000 posts); the C loader builds the same
-# values with the same constructor, about ten times faster. Only the name the
-# blog module looks up is swapped, and only while it is PyYAML's SafeLoader.
+# values with the same constructor, about ten times faster. And in `winwin
+# serve` it parses all of them again on every rebuild: a text seen before is
+# given a copy of its values instead. Only the name the blog module looks up is
+# swapped, and only while it is PyYAML's SafeLoader.
+
+
+@functools.lru_cache(maxsize=8192)
+def _parsed(text: str):
+    loader = yaml.CSafeLoader(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
+class RememberedSafeLoader:
+    """For `yaml.load(text, RememberedSafeLoader)`: libyaml's safe loading, a copy of the values
+    when the same text was parsed before (Material changes the mapping it gets)."""
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+
+    def get_single_data(self):
+        if isinstance(self._stream, str):
+            return copy.deepcopy(_parsed(self._stream))
+        loader = yaml.CSafeLoader(self._stream)
+        try:
+            return loader.get_single_data()
+        finally:
+            loader.dispose()
+
+    def dispose(self) -> None:
+        pass
 
 
 def fast_front_matter() -> bool:
-    """Point Material's blog at yaml.CSafeLoader; True when it now uses it."""
+    """Point Material's blog at RememberedSafeLoader; True when it now uses it."""
     try:
         from material.plugins.blog import structure
     except ImportError:
         return False
-    fast = getattr(yaml, "CSafeLoader", None)
-    if fast is None:
+    if getattr(yaml, "CSafeLoader", None) is None:
         return False
-    if getattr(structure, "SafeLoader", None) is yaml.SafeLoader:
-        structure.SafeLoader = fast
-    return getattr(structure, "SafeLoader", None) is fast
+    if getattr(structure, "SafeLoader", None) in (yaml.SafeLoader, yaml.CSafeLoader):
+        structure.SafeLoader = RememberedSafeLoader
+    return getattr(structure, "SafeLoader", None) is RememberedSafeLoader
 
 
 # -----------------------------------------------------------------------------
