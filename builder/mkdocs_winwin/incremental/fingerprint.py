@@ -42,6 +42,10 @@ _KNOWN_MODULES = ("mkdocs.", "material.", "mkdocs_winwin.", "paginate")
 # Attributes that hold machinery, not content: a Markdown converter (its output
 # is in `content`), the convert-once render of an excerpt.
 _SKIPPED_ATTRIBUTES = frozenset({"md", "render"})
+# What Material's Excerpt.render (and plugins.material.ExcerptOnce) sets anew on every
+# render of an excerpt, once per listing page; the rest of it does not change
+# within a build (its markdown is set again to the same text).
+_EXCERPT_RENDERED = ("content", "more", "toc", "file")
 
 
 _HANDLERS: dict[type, Callable] = {}
@@ -113,6 +117,7 @@ class Fingerprint:
         self._once: dict[int, str] = {}  # id -> digest of objects constant during this build
         self._alive: list[object] = []  # keeps those ids from being reused
         self._lists: dict[tuple[int, ...], str] = {}  # long lists of once-digested objects
+        self._excerpts: dict[int, str] = {}  # id -> digest of what an excerpt's render leaves alone
         self._current: object | None = None
         self.skipped: frozenset[str] = frozenset()
         self._stack: set[int] = set()
@@ -220,10 +225,31 @@ class Fingerprint:
         if obj is self._current:
             self._guarded(obj, out, lambda: self._page_deep(obj, out))
         elif isinstance(getattr(obj, "post", None), Page):
-            # A blog excerpt: its content changes with the listing page, walk it all.
-            self._guarded(obj, out, lambda: self._object(obj, out))
+            # A blog excerpt: what its render writes changes with the listing page
+            # (walked every time); the rest is set before pages render (digested once).
+            out.append(self._excerpt_stable(obj))
+            for name in _EXCERPT_RENDERED:
+                out.append(name)
+                self._walk(getattr(obj, name, None), out)
         else:
             out.append(self.once(obj, lambda: self._page_shallow(obj)))
+
+    def _excerpt_stable(self, obj) -> str:
+        known = self._excerpts.get(id(obj))
+        if known is None:
+            t = type(obj)
+            parts = [f"excerpt:{t.__module__}.{t.__qualname__}"]
+            self._guarded(obj, parts, lambda: self._attributes_except(obj, parts, _EXCERPT_RENDERED))
+            known = self._excerpts[id(obj)] = digest_tokens(parts).hex()
+            self._alive.append(obj)
+        return known
+
+    def _attributes_except(self, obj, out: list[str], left_out: tuple[str, ...]) -> None:
+        for name, value in sorted(vars(obj).items()):
+            if name in _SKIPPED_ATTRIBUTES or name in left_out:
+                continue
+            out.append(name)
+            self._walk(value, out)
 
     def _mkdocs_config(self, obj: MkDocsConfig, out: list[str]) -> None:
         out.append(self.once(obj, lambda: "config:" + self._config(obj)))
