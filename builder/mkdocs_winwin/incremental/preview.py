@@ -171,7 +171,7 @@ class IdleCollector:
     during one (a collection walks the whole site in memory, a sixth of a rebuild), and
     before a build once `most` builds in a row left no idle moment for it."""
 
-    def __init__(self, delay: float = 1.0, most: int = 4) -> None:
+    def __init__(self, delay: float = 0.3, most: int = 2) -> None:
         self.delay, self.most = delay, most
         self.pending = 0  # builds whose garbage is not collected yet
         self.collections = 0
