@@ -13,6 +13,7 @@ obeying it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from html import escape
@@ -44,6 +45,7 @@ class FeedSpec:
     language: str = "en"
 
 
+@functools.lru_cache(maxsize=512)  # a feed's items, again on every rebuild of `winwin serve`
 def absolutize(html: str, base_url: str) -> str:
     """Make every link and image URL in an HTML fragment absolute; drop permalink marks."""
     if not html.strip():
