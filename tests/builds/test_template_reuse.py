@@ -76,3 +76,18 @@ def test_the_shipped_site(shipped_source, tmp_path, monkeypatch):
     once, translations = kept[0]
     assert once is not None and once.hits > 0
     assert len(translations) > 10
+
+
+def test_constant_time_page_lists_build_the_same_pages(tmp_path, monkeypatch):
+    """plugins.material.speed_up (identity look-ups in the posts and the views' page lists)
+    changes nothing a paginated blog writes."""
+    config = MINIMAL_CONFIG.replace("  - blog\n", "  - blog:\n      pagination_per_page: 2\n  - tags\n")
+    root = small_site(tmp_path / "src", {f"content/blog/posts/post-{i}.md": _post(i) for i in range(9)}, config=config)
+    wrapped = []
+    real = material.speed_up
+    monkeypatch.setattr(core, "speed_up", lambda plugins: wrapped.append(real(plugins)))
+    ours = _pages(build_tree(root, site_dir=tmp_path / "ours"))
+    monkeypatch.setattr(core, "speed_up", lambda plugins: 0)
+    plain = _pages(build_tree(root, site_dir=tmp_path / "plain"))
+    assert wrapped == [1] and len([p for p in ours if "/page/" in p]) >= 3
+    assert [p for p in ours if ours[p] != plain[p]] == [] and sorted(ours) == sorted(plain)

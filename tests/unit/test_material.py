@@ -30,6 +30,38 @@ def test_membership_is_by_identity_and_follows_appends():
     assert posts[0] is a
 
 
+def test_index_is_by_identity_and_every_change_keeps_it_right():
+    a, b, c, d = Page("a"), Page("b"), Page("c"), Page("d")
+    posts = PostList([a, b, c])
+    assert posts.index(c) == 2 and posts.index(Page("b")) == 1  # an equal page: found as a list does
+    posts.insert(0, d)
+    assert posts.index(a) == 1 and d in posts
+    posts.remove(b)
+    assert b not in posts and posts.index(c) == 2
+    posts.sort(key=lambda p: p.title)
+    assert [p.title for p in posts] == ["a", "c", "d"] and posts.index(d) == 2
+    posts[0] = b
+    assert b in posts and a not in posts
+    posts += [a]
+    assert posts.index(a) == 3
+    del posts[0]
+    assert b not in posts and posts.pop() is a and a not in posts
+    with pytest.raises(ValueError):
+        posts.index(Page("zz"))
+
+
+def test_speed_up_gives_a_paginated_view_and_its_pages_one_shared_list():
+    first, second = SimpleNamespace(pages=None), SimpleNamespace(pages=None)
+    pages = [first, second]
+    first.pages = second.pages = pages
+    archive = SimpleNamespace(views=[], pages=[])
+    blog = SimpleNamespace(posts=[], views=[first, archive], pages=[])
+    speed_up({"material/blog": SimpleNamespace(blog=blog)})
+    assert isinstance(first.pages, PostList) and first.pages is second.pages
+    assert second in first.pages and first.pages.index(second) == 1
+    assert isinstance(archive.pages, PostList) and isinstance(blog.pages, PostList)
+
+
 def test_speed_up_wraps_only_plain_lists():
     blog = SimpleNamespace(blog=SimpleNamespace(posts=[Page("a")]))
     other = SimpleNamespace(blog=SimpleNamespace(posts=("not", "a", "list")))

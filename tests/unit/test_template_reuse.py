@@ -86,6 +86,17 @@ def test_a_page_in_the_navigation_is_always_rendered(tmp_path, nav):
     assert once.hits == 0
 
 
+def test_a_listing_page_of_a_navigation_item_is_always_rendered(tmp_path, nav):
+    """Material's paginated blog index: its pages 2, 3... are in the item's `pages`."""
+    env = _env(tmp_path, '{% for item in nav.items %}{{ "here" if page in (item.pages or []) }}{% endfor %}')
+    once = nav_once(env)
+    second = Item(title="Blog, page 2", depth=2)
+    nav.items[1].pages = [nav.items[1], second]
+    for _ in range(3):
+        assert _render(env, second, nav) == "here|Blog, page 2"
+    assert once.hits == 0
+
+
 @pytest.mark.parametrize("source", ["<nav>{{ page.title }}</nav>", "<nav>{{ 'x' | whoami }}</nav>"],
                          ids=["reads-the-page", "context-filter"])
 def test_a_site_template_that_can_read_the_page_turns_the_reuse_off(tmp_path, nav, source):

@@ -149,10 +149,11 @@ class SiteConfig(PluginSettings):
     """Description of the all-posts feeds; default: the site's `site_description`."""
 
     build_cache = Type(bool, default=False)
-    """Keep each build's work in .cache/winwin/build-memo.pickle (next to mkdocs.yml) and
-    reuse it in the next `winwin build` wherever its inputs are unchanged: a build after
-    a one-post edit redoes that post's work only. The output is the same as without it.
-    `winwin serve` always works this way, in memory."""
+    """Keep each build's work in .cache/winwin/ next to mkdocs.yml (build-memo.pickle, and
+    the compiled templates in templates/) and reuse it in the next `winwin build` wherever
+    its inputs are unchanged: a build after a one-post edit redoes that post's work only.
+    The output is the same as without it. Off by default: a clean build (CI) would pay
+    for the digests and gain nothing. `winwin serve` always works this way, in memory."""
 
 
 class IssoConfig(PluginSettings):

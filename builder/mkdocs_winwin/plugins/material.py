@@ -1,6 +1,6 @@
 """Workarounds for Material's blog at scale, each a no-op when upstream changes shape.
 
-- Constant-time `page in blog.posts` (PostList, speed_up).
+- Constant-time `page in blog.posts` and `page in view.pages` (PostList, speed_up).
 - Each post's excerpt converted once, relinked per listing page (render_excerpts_once).
 - Post front matter through libyaml, each distinct text parsed once (fast_front_matter).
 - Templates not re-checked on disk within one build (templates_fixed_per_build).
@@ -16,7 +16,12 @@ it renders. On a list that is a scan calling `Page.__eq__` for each post:
 count. The posts are the very Page objects MkDocs renders, so membership by
 identity gives the same answers in constant time.
 
-Touches one attribute of Material's plugin and does nothing when that is not
+The same holds for a paginated view's pages (`page in nav_item.pages` in
+Material's nav-item.html, `view.pages.index(view)` in its blog): asked for
+every listing page the navigation is rendered for, a million comparisons at
+5000 posts.
+
+Touches attributes of Material's plugin and does nothing when they are not
 what it expects, so a change upstream can only lose the speed-up.
 """
 
@@ -31,27 +36,71 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit, urlunsplit
 
 import yaml
+from mkdocs.structure.files import File
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
 
 class PostList(list):
-    """A list whose `in` checks identity through a set (kept in step on append)."""
+    """A list whose `in` and `index` go by identity through a mapping, kept in step with
+    every change (an item that is not in it by identity is looked up as a list does)."""
 
     def __init__(self, items=()):
         super().__init__(items)
-        self._ids = {id(item) for item in self}
+        self._reindex()
+
+    def _reindex(self) -> None:
+        self._at: dict[int, int] = {}
+        for at, item in enumerate(self):
+            self._at.setdefault(id(item), at)
 
     def __contains__(self, item) -> bool:
-        return id(item) in self._ids
+        return id(item) in self._at
+
+    def index(self, item, *args):
+        at = self._at.get(id(item))
+        if at is not None and not args:
+            return at
+        return super().index(item, *args)
 
     def append(self, item) -> None:
         super().append(item)
-        self._ids.add(id(item))
+        self._at.setdefault(id(item), len(self) - 1)
+
+
+def _changes_reindex(name: str):
+    change = getattr(list, name)
+
+    def changed(self, *args, **kwargs):
+        result = change(self, *args, **kwargs)
+        self._reindex()
+        return result
+
+    changed.__name__ = name
+    return changed
+
+
+for _name in ("extend", "insert", "remove", "pop", "clear", "sort", "reverse", "__setitem__", "__delitem__",
+              "__iadd__"):
+    setattr(PostList, _name, _changes_reindex(_name))
+
+
+def _views(view) -> list:
+    """A blog's views (index, archive, categories, profiles), nested ones too, and their pages."""
+    found, todo = [], [view]
+    while todo:
+        item = todo.pop()
+        found.append(item)
+        children = getattr(item, "views", None)
+        todo.extend(children if isinstance(children, list) else ())
+        pages = getattr(item, "pages", None)
+        found.extend(pages if isinstance(pages, list) else ())
+    return found
 
 
 def speed_up(plugins) -> int:
-    """Wrap the post list of every Material blog instance; return how many were wrapped."""
+    """Wrap the post list of every Material blog instance, and the page lists of its views
+    (a paginated view and its pages 2, 3... share one); return how many posts lists were wrapped."""
     wrapped = 0
     for plugin in plugins.values():
         view = getattr(plugin, "blog", None)
@@ -59,6 +108,12 @@ def speed_up(plugins) -> int:
         if type(posts) is list:  # noqa: E721 - exactly a list, nothing of ours or theirs
             view.posts = PostList(posts)
             wrapped += 1
+        if view is not None and isinstance(getattr(view, "views", None), list):
+            lists: dict[int, PostList] = {}
+            for item in _views(view):
+                pages = getattr(item, "pages", None)
+                if type(pages) is list:  # noqa: E721
+                    item.pages = lists.setdefault(id(pages), PostList(pages))
     return wrapped
 
 
@@ -522,7 +577,7 @@ class NavOnce:
         self.reads: set[str] = set()  # names the navigation's templates read from their context
         self.analysed: set[str] = set()
         self.alive: list[object] = []  # objects whose id() is in a key stay alive: no id reuse
-        self.members: dict[int, list] = {}  # id(nav) -> every item, section and listing page in it
+        self.members: dict[int, _Members] = {}  # id(nav) -> its items, sections and listing pages
         self.modules: set[str] = set()  # templates of the imported modules the navigation reads
         self.disabled = False
         self.hits = self.renders_done = 0
@@ -557,16 +612,16 @@ class NavOnce:
 
     # -- the key --------------------------------------------------------------
 
-    def _members(self, nav) -> list:
-        found, todo = [], list(nav.items)
+    def _members(self, nav) -> _Members:
+        tree, listed, todo = [], [], list(nav.items)
         while todo:
             item = todo.pop()
-            found.append(item)
+            tree.append(item)
             todo.extend(getattr(item, "children", None) or ())
             pages = getattr(item, "pages", None)
             if isinstance(pages, list):
-                found.extend(pages)
-        return found
+                listed.extend(pages)
+        return _Members(tree, [*tree, *listed])
 
     def key(self, context) -> tuple | None:
         page, nav = context.get("page"), context.get("nav")
@@ -576,10 +631,10 @@ class NavOnce:
         if members is None:
             members = self.members[id(nav)] = self._members(nav)
             self.alive.append(nav)
-        if any(item is page or item == page for item in members):
+        if members.holds(page):
             return None
         values = tuple((name, self._value_key(context.get(name, _MISSING))) for name in sorted(self.reads - {"page"}))
-        return id(nav), tuple(bool(getattr(item, "active", False)) for item in members), values
+        return id(nav), tuple(bool(getattr(item, "active", False)) for item in members.tree), values
 
     def _value_key(self, value) -> tuple:
         """Equal for two values a template cannot tell apart."""
@@ -671,6 +726,26 @@ class NavOnce:
 
 
 _MISSING = object()
+
+
+class _Members:
+    """What a navigation holds, asked of every page: in constant time, not one comparison
+    per item (a 5000-post blog's navigation lists a thousand listing pages)."""
+
+    def __init__(self, tree: list, every: list) -> None:
+        from mkdocs.structure.pages import Page
+
+        self.tree = tree  # items and sections: their `active` flags are the state
+        self.ids = {id(item) for item in every}
+        # Equal to a page (what `page in items` and `item == page` ask) means, for
+        # MkDocs' pages, the same title and file: the same source file is enough here.
+        self.sources = {item.file.src_uri for item in every if isinstance(getattr(item, "file", None), File)}
+        self.odd = [item for item in every if type(item).__eq__ not in (object.__eq__, Page.__eq__)]
+
+    def holds(self, page) -> bool:
+        file = getattr(page, "file", None)
+        return (id(page) in self.ids or (isinstance(file, File) and file.src_uri in self.sources)
+                or any(item == page for item in self.odd))
 
 
 class _TemplateProxy:
