@@ -222,3 +222,20 @@ def test_the_cli_reports_a_full_disk_without_a_traceback(tmp_path, monkeypatch):
     assert result.exit_code == 1
     assert "the disk is full" in result.output and "Traceback" not in result.output
     assert not isinstance(result.exception, OSError)
+
+
+def test_the_collector_runs_less_often_during_a_build_only():
+    import gc
+
+    from mkdocs_winwin.cli.build import fewer_collections
+
+    before = gc.get_threshold()
+    with fewer_collections((12_345, 50, 50)):
+        assert gc.get_threshold() == (12_345, 50, 50)
+    assert gc.get_threshold() == before
+    try:
+        with fewer_collections((12_345, 50, 50)):
+            raise RuntimeError("a failed build")
+    except RuntimeError:
+        pass
+    assert gc.get_threshold() == before
