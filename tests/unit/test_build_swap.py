@@ -227,7 +227,7 @@ def test_the_cli_reports_a_full_disk_without_a_traceback(tmp_path, monkeypatch):
 def test_the_collector_runs_less_often_during_a_build_only():
     import gc
 
-    from mkdocs_winwin.cli.build import fewer_collections
+    from mkdocs_winwin.collector import fewer_collections
 
     before = gc.get_threshold()
     with fewer_collections((12_345, 50, 50)):

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from mkdocs.plugins import event_priority
 
+from ..collector import fewer_collections
 from .memo import IncrementalLayer, Memo
 
 LAYER_NAME = "winwin-incremental"
@@ -105,7 +106,8 @@ class Session:
         os.makedirs(self.site_dir, exist_ok=True)
         written: dict[str, bool] = {}
         before = self._snapshot()
-        with _tracked_writes(self.digests, written), _no_dirty_warning(), _collector_paused(self.last is not None):
+        collector = _collector_paused() if self.last is not None else fewer_collections()
+        with _tracked_writes(self.digests, written), _no_dirty_warning(), collector:
             build(config, serve_url=self.site_url if self.command == "serve" else None, dirty=True)
         deleted = self._delete_stale(set(written) | self.layer.static_dests, before)
         root = self.site_dir + os.sep
@@ -192,11 +194,12 @@ def _no_dirty_warning():
 
 
 @contextlib.contextmanager
-def _collector_paused(paused: bool):
+def _collector_paused():
     """No cycle collection during a rebuild: with a site's worth of results in the memo, each
-    full collection walks all of them (a sixth of a one-post rebuild). The first build keeps
-    it (it makes most of the garbage); the caller collects between builds (preview.py)."""
-    if not paused or not gc.isenabled():
+    full collection walks all of them (a sixth of a one-post rebuild). The first build only
+    collects less often (it makes most of the garbage); the caller collects between builds
+    (preview.py)."""
+    if not gc.isenabled():
         yield
         return
     gc.disable()
