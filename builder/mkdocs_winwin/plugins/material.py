@@ -31,12 +31,17 @@ from ..content.loader import Layout
 
 import copy
 import functools
+import os
 import re
 from html.parser import HTMLParser
 from urllib.parse import urlsplit, urlunsplit
 
 import yaml
+from jinja2 import meta, nodes
+from jinja2.environment import TemplateModule
+from jinja2.utils import _PassArg  # Jinja's marker of context filters (private, stable since 3.0)
 from mkdocs.structure.files import File
+from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
@@ -335,8 +340,6 @@ class ExcerptShortcut:
 
 def excerpt_shortcut(config) -> ExcerptShortcut | None:
     """The shortcut for this site's settings and templates, or None when it cannot be used."""
-    import os
-
     names = [name.removeprefix("markdown.extensions.") for name in getattr(config, "markdown_extensions", None) or ()
              if isinstance(name, str)]
     if len(names) != len(config.markdown_extensions or ()) or not set(names) <= _LOCAL_EXTENSIONS:
@@ -570,8 +573,6 @@ class NavOnce:
     MAX_VARIANTS = 16  # per state: pages at other depths write other relative links
 
     def __init__(self, env, trusted: tuple[str, ...]) -> None:
-        from jinja2.utils import _PassArg
-
         self.env, self.trusted = env, trusted
         self.renders: dict[tuple, list[tuple[list, list[str]]]] = {}
         self.reads: set[str] = set()  # names the navigation's templates read from their context
@@ -583,7 +584,6 @@ class NavOnce:
         self.hits = self.renders_done = 0
         self._recording: list | None = None
         self._loaded: list | None = None
-        self._context_arg = _PassArg.context
         url = env.filters.get("url")
         if url is None or _PassArg.from_obj(url) is not _PassArg.context:
             self.disabled = True
@@ -638,8 +638,6 @@ class NavOnce:
 
     def _value_key(self, value) -> tuple:
         """Equal for two values a template cannot tell apart."""
-        from jinja2.environment import TemplateModule
-
         if isinstance(value, _SCALARS):
             return (type(value).__name__, value)
         if type(value) in (list, tuple) and all(isinstance(v, _SCALARS) for v in value):
@@ -661,15 +659,12 @@ class NavOnce:
                     self.hits += 1
                     yield from parts
                     return
-        recording, loaded = self._recording, self._loaded
-        self._recording, self._loaded = [], [template]
+        self._recording, self._loaded = [], [template]  # the navigation never includes itself
         try:
             parts = list(template.root_render_func(context))
             links, templates = self._recording, self._loaded
         finally:
-            self._recording, self._loaded = recording, loaded
-        if recording is not None:
-            recording.extend(links)
+            self._recording = self._loaded = None
         self.renders_done += 1
         if key is not None and self._learn(templates):
             # The templates read names the key did not have yet: the key changed shape.
@@ -680,8 +675,6 @@ class NavOnce:
 
     def _learn(self, templates) -> bool:
         """Read what newly loaded templates read; True when that adds names (or turns reuse off)."""
-        from jinja2 import meta, nodes
-
         before = set(self.reads)
         for name in sorted(self.modules - self.analysed):
             try:
@@ -715,14 +708,10 @@ class NavOnce:
         return self.reads != before
 
     def _is_trusted(self, filename: str | None) -> bool:
-        import os
-
         return bool(filename) and os.path.realpath(filename).startswith(self.trusted)
 
     def _reads_context(self, function) -> bool:
-        from jinja2.utils import _PassArg
-
-        return function is not None and _PassArg.from_obj(function) is self._context_arg
+        return function is not None and _PassArg.from_obj(function) is _PassArg.context
 
 
 _MISSING = object()
@@ -733,8 +722,6 @@ class _Members:
     per item (a 5000-post blog's navigation lists a thousand listing pages)."""
 
     def __init__(self, tree: list, every: list) -> None:
-        from mkdocs.structure.pages import Page
-
         self.tree = tree  # items and sections: their `active` flags are the state
         self.ids = {id(item) for item in every}
         # Equal to a page (what `page in items` and `item == page` ask) means, for
@@ -767,8 +754,6 @@ class _NavPartial(_TemplateProxy):
 
 def _installed_material() -> str | None:
     """Material's installed folder (with a trailing separator), or None."""
-    import os
-
     try:
         import material
     except ImportError:
@@ -778,10 +763,6 @@ def _installed_material() -> str | None:
 
 def _material_folder(env) -> str | None:
     """Material's folder, or None when it or the Jinja environment is not as expected."""
-    try:
-        from jinja2.utils import _PassArg  # noqa: F401 - Jinja's marker of context filters
-    except ImportError:
-        return None
     if not callable(getattr(env, "get_template", None)) or not hasattr(env, "filters"):
         return None
     return _installed_material()
@@ -789,8 +770,6 @@ def _material_folder(env) -> str | None:
 
 def nav_once(env) -> NavOnce | None:
     """Render the navigation once per state in this environment's build; None when it cannot."""
-    import os
-
     material = _material_folder(env)
     if material is None:
         return None
@@ -834,8 +813,6 @@ class _TranslationsOnce(_TemplateProxy):
 
 def translations_once(env) -> dict | None:
     """Have this environment's pages share Material's translations; the mapping, or None when it cannot."""
-    import os
-
     root = _material_folder(env)
     if root is None:
         return None
