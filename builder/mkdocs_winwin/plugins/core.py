@@ -19,8 +19,8 @@ from ..feeds import writer as feeds
 from ..content.loader import Layout, Post, Site, load_site
 from . import theme
 from ..incremental.memo import add_disk_layer
-from .material import (blog_layout, excerpt_shortcut, fast_front_matter, lazy_excerpt_markdown, nav_once, render_excerpts_once,
-                       speed_up, templates_fixed_per_build, translations_once)
+from .material import (blog_layout, excerpt_shortcut, fast_front_matter, lazy_excerpt_markdown, nav_once,
+                       render_excerpts_once, speed_up, templates_fixed_per_build, translations_once)
 from .redirects import add_redirects
 from .check import config_problems
 from .config import SiteConfig
