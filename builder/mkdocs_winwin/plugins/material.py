@@ -228,13 +228,17 @@ class ExcerptOnce:
         relpath.path_to_url, anchors.run = path_to_url, run_anchors
         excerpt.more = None
         md, shortcut, self.shortened = excerpt.md, self.shortcut, False
+        more_left = []  # what `excerpt.more` is when only the part before the separator was converted
         if shortcut is not None:
             convert, html = md.convert, getattr(excerpt.post, "content", None)
 
             def convert_excerpt(text: str) -> str:
                 short = shortcut.source(text, separator, html)
                 self.shortened = short is not None
-                return convert(short if short is not None else text)
+                if short is None:
+                    return convert(text)
+                more_left[:] = [short[1]]
+                return convert(short[0])
 
             md.convert = convert_excerpt
         try:
@@ -244,7 +248,7 @@ class ExcerptOnce:
             if shortcut is not None:
                 del md.convert
         if self.shortened:
-            excerpt.more = shortcut.more
+            excerpt.more = more_left[0]
         return separator, excerpt.content, excerpt.more, copy.deepcopy(getattr(excerpt.md, "toc_tokens", []))
 
 
@@ -319,10 +323,10 @@ class ExcerptShortcut:
 
     def __init__(self, markers: tuple[str, ...]) -> None:
         self.markers = markers  # text before the separator that gathers the whole document
-        self.more = ""  # what `excerpt.more` is after the last shortened conversion
 
-    def source(self, text: str, separator: str, page_html: str | None) -> str | None:
-        """The Markdown before the separator (and the separator), or None: convert the whole post."""
+    def source(self, text: str, separator: str, page_html: str | None) -> tuple[str, str] | None:
+        """(the Markdown before the separator and the separator, what `excerpt.more` is then),
+        or None: convert the whole post."""
         if not separator or text.count(separator) != 1:
             return None
         lines = text.split("\n")
@@ -334,8 +338,7 @@ class ExcerptShortcut:
             return None
         if not page_html or page_html.count(separator) != 1 or not _top_level(page_html[:page_html.find(separator)]):
             return None
-        self.more = MORE_NOT_CONVERTED if tail.strip() else ""
-        return head + "\n" + separator + "\n"
+        return head + "\n" + separator + "\n", MORE_NOT_CONVERTED if tail.strip() else ""
 
 
 def excerpt_shortcut(config) -> ExcerptShortcut | None:
