@@ -133,6 +133,27 @@ def test_a_post_edit_reports_the_pages_that_show_it(site, tmp_path):
     assert "blog/2026/02/01/post-0/index.html" not in pages
 
 
+def test_a_rebuild_renders_again_only_the_pages_whose_context_changed(site, tmp_path):
+    """Every listing page (paginated, with archive and tags) is reused when nothing changed, and
+    after an edit below a post's excerpt only that post's page is rendered again: the digest of
+    a context holds nothing that differs between two builds of the same content."""
+    docs = site / "content"
+    session = Session(str(site / "mkdocs.yml"), tmp_path / "incremental", command="serve", site_url=SERVE_URL)
+    try:
+        first = session.build()
+        pages = first.misses["template"]  # every page (not 404.html, a static template)
+        again = session.build()
+        edit(docs, "blog/posts/post-3.md", "More about 3.", "Much more about 3, edited.")
+        edited = session.build()
+    finally:
+        session.close()
+    assert pages > 15 and (again.misses, again.hits.get("template")) == ({}, pages)
+    # Its excerpt is converted again (footnotes make it convert the whole post), its listing
+    # pages are not rendered again: they show only whether there is more below the separator.
+    assert edited.misses == {"page": 1, "template": 1, "search": 1, "readtime": 1, "excerpt": 1}, edited.misses
+    assert {p for p in edited.changed if p.endswith(".html")} == {"blog/2026/02/04/post-3/index.html"}
+
+
 def test_winwin_build_reuses_the_previous_build_from_its_cache(site, tmp_path, monkeypatch):
     """`winwin build` keeps its work in .cache/winwin/; the next build after an edit equals a clean one."""
     hits = []

@@ -76,7 +76,7 @@ def _handler_for(t: type) -> Callable:  # noqa: C901 - one dispatch, read top to
         ((functools.partial,), f._partial),
         ((types.BuiltinFunctionType, type), f._named),
     ]
-    if t in (list, tuple):
+    if t in (list, tuple) or (issubclass(t, list) and getattr(t, "digest_as_list", False)):
         return f._sequence
     if t is dict:
         return f._mapping
@@ -120,6 +120,9 @@ class Fingerprint:
         self._excerpts: dict[int, str] = {}  # id -> digest of what an excerpt's render leaves alone
         self._current: object | None = None
         self.skipped: frozenset[str] = frozenset()
+        # Set when no template reads more of an excerpt's `more` (the rest of the post,
+        # converted) than whether it is empty: its truth is what the digest takes then.
+        self.more_only_tested = False
         self._stack: set[int] = set()
 
     # -- public ---------------------------------------------------------------
@@ -230,7 +233,11 @@ class Fingerprint:
             out.append(self._excerpt_stable(obj))
             for name in _EXCERPT_RENDERED:
                 out.append(name)
-                self._walk(getattr(obj, name, None), out)
+                value = getattr(obj, name, None)
+                if name == "more" and self.more_only_tested:
+                    out.append(f"more:{bool(value)}")  # an edit below the separator leaves listings alone
+                else:
+                    self._walk(value, out)
         else:
             out.append(self.once(obj, lambda: self._page_shallow(obj)))
 

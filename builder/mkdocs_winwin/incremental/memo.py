@@ -46,6 +46,7 @@ import jinja2
 import jinja2.bccache
 from mkdocs.plugins import BasePlugin, event_priority
 
+from ..plugins.material import templates_only_test_more
 from .fingerprint import Fingerprint, digest_bytes
 
 TOOLS = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "mkdocs-winwin", "pyyaml")
@@ -313,6 +314,7 @@ class IncrementalLayer(BasePlugin):
         salt = digest_bytes(self.md_salt, theme_files, environment, config_digest)
         self.fingerprint = Fingerprint(salt)
         self.fingerprint.skipped = frozenset(SITE_WIDE) - reads
+        self.fingerprint.more_only_tested = templates_only_test_more(config)
         if not getattr(env.get_template, "winwin_memo", False):
             get = env.get_template
 
@@ -382,12 +384,16 @@ class IncrementalLayer(BasePlugin):
         except ImportError:
             return
         original = getattr(blog, "readtime", None)
-        if original is None or getattr(original, "winwin_memo", False):
+        if original is None:
             return
-        memo = self.memo
+        if getattr(original, "winwin_memo", False):
+            original.memo = self.memo  # patched once per process, used by the layer building now
+            return
+        versions = self.versions
 
         def readtime(html: str, words_per_minute: int):
-            key = digest_bytes(self.versions, html, str(words_per_minute))
+            memo = readtime.memo
+            key = digest_bytes(versions, html, str(words_per_minute))
             done = memo.get("readtime", key)
             if done is None:
                 done = (original(html, words_per_minute),)
@@ -396,6 +402,7 @@ class IncrementalLayer(BasePlugin):
 
         readtime.winwin_memo = True
         readtime.original = original
+        readtime.memo = self.memo
         blog.readtime = readtime
 
     def _memoise_search(self, config) -> None:

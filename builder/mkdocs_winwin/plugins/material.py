@@ -50,6 +50,10 @@ class PostList(list):
     """A list whose `in` and `index` go by identity through a mapping, kept in step with
     every change (an item that is not in it by identity is looked up as a list does)."""
 
+    # Digested by its items (incremental.fingerprint): the mapping is derived from them,
+    # and holds identities that differ from one build to the next.
+    digest_as_list = True
+
     def __init__(self, items=()):
         super().__init__(items)
         self._reindex()
@@ -347,6 +351,17 @@ def excerpt_shortcut(config) -> ExcerptShortcut | None:
              if isinstance(name, str)]
     if len(names) != len(config.markdown_extensions or ()) or not set(names) <= _LOCAL_EXTENSIONS:
         return None
+    if not templates_only_test_more(config):
+        return None
+    mdx = config.mdx_configs or {}
+    markers = (str((mdx.get("toc") or {}).get("marker", "[TOC]")),
+               str((mdx.get("footnotes") or {}).get("PLACE_MARKER", "///Footnotes Go Here///")))
+    return ExcerptShortcut(markers)
+
+
+def templates_only_test_more(config) -> bool:
+    """Whether the theme's templates read no more of an excerpt's `more` than whether there is
+    any (`{% if post.more %}`, as Material's own do): no other template mentions `more`."""
     material = _installed_material()
     for folder in getattr(config.theme, "dirs", ()):
         if material and os.path.realpath(folder).startswith(material):
@@ -356,11 +371,8 @@ def excerpt_shortcut(config) -> ExcerptShortcut | None:
                 if name.endswith(".html"):
                     with open(os.path.join(root, name), encoding="utf-8", errors="replace") as f:
                         if any(not _TESTS_MORE.fullmatch(m.group()) for m in _MENTIONS_MORE.finditer(f.read())):
-                            return None
-    mdx = config.mdx_configs or {}
-    markers = (str((mdx.get("toc") or {}).get("marker", "[TOC]")),
-               str((mdx.get("footnotes") or {}).get("PLACE_MARKER", "///Footnotes Go Here///")))
-    return ExcerptShortcut(markers)
+                            return False
+    return True
 
 
 def render_excerpts_once(plugins, shortcut: ExcerptShortcut | None = None) -> int:
