@@ -269,3 +269,43 @@ def test_excerpt_shortcut_only_when_templates_just_ask_whether_there_is_more(tmp
     from mkdocs_winwin.plugins.material import excerpt_shortcut
 
     assert (excerpt_shortcut(_settings(tmp_path, ["toc"], template)) is not None) is usable
+
+
+def test_a_post_made_again_is_the_post_as_the_blog_made_it_and_shares_nothing_mutable(tmp_path):
+    """MadePost keeps the state Material's Post constructor left, before the blog's later
+    steps change it (read time, hidden parts), and each copy is a deep one."""
+    from material.plugins.blog.structure import Post
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import File
+
+    from mkdocs_winwin.plugins.material import MadePost
+
+    docs = tmp_path / "docs"
+    (docs / "blog" / "posts").mkdir(parents=True)
+    (docs / "blog" / "posts" / "p.md").write_text(
+        "---\ndate: 2024-01-02\nauthors: [ann]\ncategories: [Tips]\ntags: [coffee]\n---\n\n# P\n\nText.\n")
+    (tmp_path / "mkdocs.yml").write_text("site_name: T\nsite_url: https://example.org/\ndocs_dir: docs\n")
+    config = load_config(str(tmp_path / "mkdocs.yml"))
+
+    def file():
+        return File("blog/posts/p.md", str(docs), str(tmp_path / "site"), True)
+
+    original = Post(file(), config)
+    made = MadePost(original, logs=[])
+    original.meta["hide"].append("toc")
+    original.config.readtime = 5
+    original.config.authors.append("bob")
+    fresh = Post(file(), config)
+    first_file, second_file = file(), file()
+    first, second = made.make(first_file), made.make(second_file)
+
+    for twin, its_file in ((first, first_file), (second, second_file)):
+        assert type(twin) is Post and twin.file is its_file and its_file.page is twin
+        assert (twin.markdown, twin.meta, twin.canonical_url, twin.abs_url) == (
+            fresh.markdown, fresh.meta, fresh.canonical_url, fresh.abs_url)
+        assert dict(twin.config) == dict(fresh.config)
+        assert twin.config.date.created == fresh.config.date.created  # the date's attribute look-up works
+        assert (twin.config.readtime, twin.config.authors) == (None, ["ann"])
+    first.meta["tags"].append("tea")
+    first.config.categories.append("More")
+    assert second.meta["tags"] == ["coffee"] and second.config.categories == ["Tips"]

@@ -46,7 +46,7 @@ import jinja2
 import jinja2.bccache
 from mkdocs.plugins import BasePlugin, event_priority
 
-from ..plugins.material import templates_only_test_more
+from ..plugins.material import MadePost, post_makers, templates_only_test_more
 from .fingerprint import Fingerprint, digest_bytes
 
 TOOLS = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "mkdocs-winwin", "pyyaml")
@@ -266,9 +266,15 @@ class MemoTemplate:
 class IncrementalLayer(BasePlugin):
     """Injected into a build's plugins by incremental.session; lives as long as its Memo."""
 
+    # Keep the posts Material's blog makes, to copy in the next build (in memory only:
+    # a post holds objects the disk cache does not vouch for).
+    remember_posts = False
+
     def __init__(self, memo: Memo | None = None) -> None:
         super().__init__()
         self.memo = memo or Memo()
+        self.posts: dict[bytes, object] = {}  # key of a post's file and settings -> MadePost
+        self._posts_used: set[bytes] = set()
         self.fingerprint: Fingerprint | None = None
         self.page_context: dict | None = None
         self._configured = None
@@ -292,6 +298,8 @@ class IncrementalLayer(BasePlugin):
                                   dict(config.validation.items()) if config.validation else None,
                                   config.use_directory_urls, config.docs_dir])
         self.md_salt = digest_bytes(self.versions, source, markdown)
+        if self.remember_posts:
+            self._memoise_posts(config)
         return config
 
     # Last: after every plugin has changed the Markdown.
@@ -342,6 +350,9 @@ class IncrementalLayer(BasePlugin):
         self.page_context = None
         self._configured = None
         self.memo.prune()
+        for stale in self.posts.keys() - self._posts_used:
+            del self.posts[stale]
+        self._posts_used = set()
 
     # -------------------------------------------------------------------------
 
@@ -366,6 +377,51 @@ class IncrementalLayer(BasePlugin):
                 memo.put("page", key, _Rendered.take(page, recording.deps, capture.records))
 
         page.render = render
+
+    def _memoise_posts(self, config) -> None:
+        """Material's blog makes a post from its file's text and the settings: a post made
+        before from the same text, source and settings is made again as a copy of it."""
+        salt: list[bytes] = []
+
+        def key(file) -> bytes | None:
+            try:
+                with open(file.abs_src_path, "rb") as f:
+                    text = f.read()
+            except OSError:
+                return None  # the blog reports it
+            if not salt:  # once, after every plugin's on_config: the settings as the blog reads them
+                salt.append(digest_bytes(self.md_salt, Fingerprint(lenient=True).value(config), config.site_dir))
+            return digest_bytes(salt[0], file.src_uri, file.abs_src_path, file.dest_uri, file.url, text)
+
+        # MkDocs keeps a plugin that has on_startup (the blog has) for every later build in
+        # the process, so the one wrapper stays: each build puts its own, around the blog's.
+        for plugin in post_makers(config):
+            resolve = plugin._resolve_post
+            plugin._resolve_post = self._post_maker(getattr(resolve, "winwin_original", resolve), key, config)
+
+    def _post_maker(self, resolve, key, built):
+        posts, used = self.posts, self._posts_used
+
+        def resolve_post(file, config):
+            if config is not built:  # a build this layer is not part of
+                return resolve(file, config)
+            k = key(file)
+            made = None if k is None else posts.get(k)
+            counts = self.memo.misses if made is None else self.memo.hits
+            counts["post"] = counts.get("post", 0) + 1
+            if made is not None:
+                used.add(k)
+                replay(made.logs)
+                return made.make(file)
+            with _Capture() as capture:
+                post = resolve(file, config)
+            if k is not None:
+                posts[k] = MadePost(post, capture.records)
+                used.add(k)
+            return post
+
+        resolve_post.winwin_original = resolve
+        return resolve_post
 
     def _memoise_excerpts(self, config) -> None:
         from ..plugins.material import ExcerptOnce

@@ -49,6 +49,8 @@ class BuildReport:
 class _Layer(IncrementalLayer):
     """The memo layer plus what a session needs to know about the build's files."""
 
+    remember_posts = True
+
     def __init__(self, memo: Memo) -> None:
         super().__init__(memo)
         self.static_dests: set[str] = set()
