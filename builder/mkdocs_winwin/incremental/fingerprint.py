@@ -26,6 +26,7 @@ import datetime as dt
 import enum
 import functools
 import hashlib
+import operator
 import types
 from collections.abc import Callable
 
@@ -46,6 +47,8 @@ _SKIPPED_ATTRIBUTES = frozenset({"md", "render"})
 # render of an excerpt, once per listing page; the rest of it does not change
 # within a build (its markdown is set again to the same text).
 _EXCERPT_RENDERED = ("content", "more", "toc", "file")
+# Attributes of a page its shallow digest (Fingerprint._page_shallow) takes in full.
+_IN_SHALLOW = frozenset({"file", "meta"})
 
 
 _HANDLERS: dict[type, Callable] = {}
@@ -116,7 +119,7 @@ class Fingerprint:
         self.lenient = lenient  # unknown objects by type name instead of Uncacheable (config, globals)
         self._once: dict[int, str] = {}  # id -> digest of objects constant during this build
         self._alive: list[object] = []  # keeps those ids from being reused
-        self._lists: dict[tuple[int, ...], str] = {}  # long lists of once-digested objects
+        self._lists: dict[int, tuple] = {}  # id of a long list -> (its items, their ids, digest or None)
         self._excerpts: dict[int, str] = {}  # id -> digest of what an excerpt's render leaves alone
         self._current: object | None = None
         self.skipped: frozenset[str] = frozenset()
@@ -185,17 +188,8 @@ class Fingerprint:
         out.append(f"enum:{type(obj).__qualname__}.{obj.name}")
 
     def _sequence(self, obj, out: list[str]) -> None:
-        ids = tuple(map(id, obj)) if len(obj) >= _LONG else ()
-        if ids and id(self._current) not in ids:
-            # A listing's thousand posts, met on every one of its pages: digested once per
-            # build when every item is an object already digested once (a neighbour page),
-            # found again by the identities of its items.
-            known = self._lists.get(ids)
-            if known is None:
-                tokens = [self._once.get(i) for i in ids]
-                if None not in tokens:
-                    known = self._lists[ids] = "list:" + digest_tokens(tokens).hex()
-                    self._alive.append(obj)
+        if len(obj) >= _LONG:
+            known = self._long(obj)
             if known is not None:
                 out.append(known)
                 return
@@ -210,6 +204,25 @@ class Fingerprint:
             else:
                 walk(item, out)
         out.append("]")
+
+    def _long(self, obj) -> str | None:
+        """The digest of a listing's thousand posts, met on every one of its pages: made once per
+        build when every item is an object already digested once (a neighbour page), and found
+        again while the same list holds the same items (compared by identity); None when the
+        page being rendered is among them or an item was not digested once."""
+        seen = self._lists.get(id(obj))
+        if (seen is None or seen[2] is None or len(seen[0]) != len(obj)
+                or not all(map(operator.is_, seen[0], obj))):
+            items = tuple(obj)
+            for item in items:  # neighbour pages: digested once now, so the first sight gives this form too
+                if id(item) not in self._once and isinstance(item, Page) and item is not self._current \
+                        and not isinstance(getattr(item, "post", None), Page):
+                    self.once(item, functools.partial(self._page_shallow, item))
+            tokens = [self._once.get(id(item)) for item in items]
+            digest = None if None in tokens else "list:" + digest_tokens(tokens).hex()
+            seen = self._lists[id(obj)] = (items, frozenset(map(id, items)), digest)
+            self._alive.append(obj)
+        return None if id(self._current) in seen[1] else seen[2]
 
     def _mapping(self, obj: dict, out: list[str]) -> None:
         out.append(f"dict{len(obj)}{{")
@@ -370,9 +383,9 @@ class Fingerprint:
     def _page_deep(self, page: Page, out: list[str]) -> None:
         t = type(page)
         out.append(f"current:{t.__module__}.{t.__qualname__}")
-        out.append(self._page_shallow(page))
+        out.append(self._page_shallow(page))  # afresh: its own events may have changed it
         for name, value in sorted(vars(page).items()):
-            if name in _SKIPPED_ATTRIBUTES:
+            if name in _SKIPPED_ATTRIBUTES or name in _IN_SHALLOW:
                 continue
             out.append(name)
             if name == "parent":
