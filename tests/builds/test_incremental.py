@@ -108,6 +108,8 @@ def test_every_edit_gives_the_clean_build(site, tmp_path, command):
             assert problems == [], name + ":\n" + "\n".join(problems)
             reused.append((name, report.hits.get("template", 0), report.hits.get("page", 0)))
             shutil.rmtree(clean)
+        # A deleted post's folders went with it.
+        assert [d for d in (tmp_path / "incremental").rglob("*") if d.is_dir() and not any(d.iterdir())] == []
         # Unchanged pages were reused, not rendered again, after every edit.
         assert all(templates > 0 and pages > 0 for _, templates, pages in reused), reused
         assert report.changed == frozenset() or all(not p.endswith(".html") for p in report.changed)

@@ -309,3 +309,29 @@ def test_a_post_made_again_is_the_post_as_the_blog_made_it_and_shares_nothing_mu
     first.meta["tags"].append("tea")
     first.config.categories.append("More")
     assert second.meta["tags"] == ["coffee"] and second.config.categories == ["Tips"]
+
+
+def test_dates_formatted_through_the_cache_are_babels_answers(monkeypatch):
+    """The same answer as Babel's for each date, zone, format and language; two zones of one
+    instant (equal datetimes) are two answers."""
+    import datetime as dt
+
+    import babel.dates
+    from material.plugins.blog import plugin
+
+    from mkdocs_winwin.plugins.material import remembered_dates
+
+    monkeypatch.setattr(plugin, "format_date", babel.dates.format_date)
+    monkeypatch.setattr(plugin, "format_datetime", babel.dates.format_datetime)
+    assert remembered_dates() and remembered_dates()  # installed once, stays
+    utc = dt.datetime(2024, 3, 1, 23, 30, tzinfo=dt.timezone.utc)
+    paris = utc.astimezone(dt.timezone(dt.timedelta(hours=1)))
+    assert utc == paris
+    for date, format, locale in [(utc, "yyyy/MM/dd HH:mm", "en"), (paris, "yyyy/MM/dd HH:mm", "en"),
+                                 (utc.date(), "long", "de"), (utc.date(), "long", "fr"), (utc, "MMMM yyyy", "fr")]:
+        ours = plugin.format_date if format == "long" else plugin.format_datetime
+        theirs = babel.dates.format_date if format == "long" else babel.dates.format_datetime
+        assert ours(date, format=format, locale=locale) == theirs(date, format=format, locale=locale)
+        assert ours(date, format=format, locale=locale) == theirs(date, format=format, locale=locale)  # cached
+    assert plugin.format_datetime(utc, format="HH:mm", locale="en") != plugin.format_datetime(
+        paris, format="HH:mm", locale="en")

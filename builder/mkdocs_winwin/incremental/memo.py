@@ -229,7 +229,7 @@ class Memo:
 # -----------------------------------------------------------------------------
 # On disk: the memo of the last build, in .cache/winwin/, for the next process.
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: keys are SHA-256 digests
 
 
 def load_memo(path: str | os.PathLike) -> Memo:

@@ -136,21 +136,30 @@ class Session:
         return found
 
     def _delete_stale(self, keep: set[str], before: dict[str, tuple[int, int, int]]) -> list[str]:
-        """Delete what this build did not produce: files neither written (or found
-        unchanged) through write_file, nor static, nor written some other way
-        during the build (the gzipped sitemap, a plugin's own files: new, or
-        changed since the snapshot taken before it)."""
-        deleted = []
-        for folder, subdirs, names in os.walk(self.site_dir, topdown=False):
-            for name in names:
-                path = os.path.join(folder, name)
+        """Delete what this build did not produce: files of the folder before the build that were
+        neither written (or found unchanged) through write_file, nor static, nor written some
+        other way during the build (the gzipped sitemap, a plugin's own files: changed since the
+        snapshot taken before it). Files new since the snapshot were made by this build."""
+        deleted, folders = [], set()
+        for path, seen in before.items():
+            if path in keep:
+                continue
+            try:
                 st = os.stat(path)
-                if path not in keep and before.get(path) == (st.st_ino, st.st_size, st.st_mtime_ns):
-                    os.remove(path)
-                    self.digests.pop(path, None)
-                    deleted.append(os.path.relpath(path, self.site_dir).replace(os.sep, "/"))
-            if folder != self.site_dir and not os.listdir(folder):
-                os.rmdir(folder)
+            except FileNotFoundError:
+                continue
+            if seen == (st.st_ino, st.st_size, st.st_mtime_ns):
+                os.remove(path)
+                self.digests.pop(path, None)
+                deleted.append(os.path.relpath(path, self.site_dir).replace(os.sep, "/"))
+                folders.add(os.path.dirname(path))
+        for folder in sorted(folders, key=len, reverse=True):  # emptied folders, deepest first
+            while folder != self.site_dir and folder.startswith(self.site_dir + os.sep):
+                try:
+                    os.rmdir(folder)
+                except OSError:  # not empty
+                    break
+                folder = os.path.dirname(folder)
         return deleted
 
 
@@ -163,7 +172,7 @@ def _tracked_writes(digests: dict[str, bytes], written: dict[str, bool]):
 
     def write_file(content: bytes, output_path: str) -> None:
         path = os.path.abspath(output_path)
-        digest = hashlib.blake2b(content, digest_size=20).digest()
+        digest = hashlib.sha256(content).digest()
         if digests.get(path) == digest and os.path.isfile(path):
             written.setdefault(path, False)
             return

@@ -20,7 +20,8 @@ from ..content.loader import Layout, Post, Site, load_site
 from . import theme
 from ..incremental.memo import add_disk_layer
 from .material import (blog_layout, excerpt_shortcut, fast_front_matter, lazy_excerpt_markdown, nav_once,
-                       render_excerpts_once, speed_up, templates_fixed_per_build, translations_once)
+                       remembered_dates, render_excerpts_once, speed_up, templates_fixed_per_build,
+                       translations_once)
 from .redirects import add_redirects
 from .check import config_problems
 from .config import SiteConfig
@@ -50,6 +51,7 @@ class SitePlugin(BasePlugin[SiteConfig]):
         # The plugin lives across `mkdocs serve` rebuilds: reset per-build state.
         self.layout = site_layout(config, self.config)
         fast_front_matter()  # before Material's blog parses the posts in its on_files
+        remembered_dates()  # and formats their dates for its archive
         lazy_excerpt_markdown()  # and makes their excerpts in its on_page_markdown
         theme.install(config)
         self.site: Site | None = None
