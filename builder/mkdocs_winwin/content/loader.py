@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import functools
 import os
 import re
 from dataclasses import dataclass, field
@@ -142,31 +143,46 @@ class _FrontMatter(frontmatter.YAMLHandler):
 
 
 def _read(docs: Path, rel: str, problems: list[Problem]) -> frontmatter.Post | None:
+    text = _read_text(docs, rel, problems)
+    if text is None:
+        return None
+    doc, problem = _parse(rel, text)
+    if problem is not None:
+        problems.append(problem)
+    return doc
+
+
+def _read_text(docs: Path, rel: str, problems: list[Problem]) -> str | None:
     try:
         # utf-8-sig: a byte-order mark before the first '---' is dropped, as MkDocs does.
-        text = (docs / rel).read_text(encoding="utf-8-sig")
+        return (docs / rel).read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(rel, "", f"is not UTF-8 text ({exc.reason} at byte {exc.start})",
+                                "save it as UTF-8 text"))
+    except OSError as exc:
+        problems.append(Problem(rel, "", f"cannot be read ({exc})", "save it as UTF-8 text"))
+    return None
+
+
+def _parse(rel: str, text: str) -> tuple[frontmatter.Post | None, Problem | None]:
+    try:
         handler = _FrontMatter()
         doc = frontmatter.loads(text, handler=handler if handler.detect(text.strip()) else None)
         bad = CONTROL.search(doc.content)
         if bad:
             # A feed carries the post's HTML: lxml refuses these ("All strings must be XML compatible").
             line = text[:text.find(doc.content)].count("\n") + doc.content.count("\n", 0, bad.start()) + 1
-            problems.append(Problem(rel, "", f"line {line} contains the control character U+{ord(bad.group()):04X}",
-                                    "delete it (retype the text if it was pasted from elsewhere)"))
-            return None
-        return doc
+            return None, Problem(rel, "", f"line {line} contains the control character U+{ord(bad.group()):04X}",
+                                 "delete it (retype the text if it was pasted from elsewhere)")
+        return doc, None
     except yaml.YAMLError as exc:
         # The front matter text starts with the newline after the first '---',
         # so YAML's line numbers are the file's.
-        problems.append(Problem(rel, "", f"the front matter is not valid YAML{yaml_position(exc)}",
-                                "check the lines between the two '---': put a value that contains "
-                                "a colon in quotes (title: \"Ask: then listen\"), and indent list items evenly"))
-    except UnicodeDecodeError as exc:
-        problems.append(Problem(rel, "", f"is not UTF-8 text ({exc.reason} at byte {exc.start})",
-                                "save it as UTF-8 text"))
-    except (OSError, RecursionError) as exc:
-        problems.append(Problem(rel, "", f"cannot be read ({exc})", "save it as UTF-8 text"))
-    return None
+        return None, Problem(rel, "", f"the front matter is not valid YAML{yaml_position(exc)}",
+                             "check the lines between the two '---': put a value that contains "
+                             "a colon in quotes (title: \"Ask: then listen\"), and indent list items evenly")
+    except RecursionError as exc:
+        return None, Problem(rel, "", f"cannot be read ({exc})", "save it as UTF-8 text")
 
 
 def _markdown_files(docs: Path, folder: str, markdown: list[str]) -> list[str]:
@@ -397,26 +413,41 @@ def load_posts(docs: Path, layout: Layout, choices: dict[str, set[str]],
     posts = []
     if markdown is None:
         markdown = scan_docs(docs, [])
+    settings = (tuple(sorted((k, frozenset(v)) for k, v in choices.items())), required)
     for rel in _markdown_files(docs, layout.posts_dir, markdown):
-        doc = _read(docs, rel, problems)
-        if doc is None:
+        text = _read_text(docs, rel, problems)
+        if text is None:
             continue
-        found = validate(doc.metadata, POST_FIELDS, rel, choices, required)
-        meta = doc.metadata
-        title = meta.get("title") or first_heading(doc.content) or Path(rel).stem.replace("-", " ")
-        if not meta.get("title") and (wrong := text_problem(title, plain=True, max_length=TITLE_MAX)):
-            found.append(Problem(rel, "title", f"(from the first heading) {wrong}", wrong.fix))
+        found, post = _post(rel, text, settings)
         problems.extend(found)
-        if any(not p.warning for p in found):
-            continue
-        posts.append(Post(
-            path=rel, title=title, date=as_datetime(meta["date"]),
-            authors=tuple(meta.get("authors") or ()), themes=tuple(meta.get("themes") or ()),
-            tags=tuple(meta.get("tags") or ()), description=meta.get("description") or "",
-            draft=bool(meta.get("draft", False)), meta=dict(meta),
-        ))
+        if post is not None:
+            posts.append(post)
     posts.sort(key=lambda p: (p.date, p.path), reverse=True)
     return posts
+
+
+@functools.lru_cache(maxsize=8192)
+def _post(rel: str, text: str, settings: tuple) -> tuple[tuple[Problem, ...], Post | None]:
+    """A post from its text, and what is wrong with it: the same text under the same settings
+    gives the same answer, so `winwin serve` reads again only the posts that changed (the
+    Post, its meta included, is shared between builds: read it, never change it)."""
+    choices, required = dict(settings[0]), settings[1]
+    doc, problem = _parse(rel, text)
+    if doc is None:
+        return (problem,), None
+    found = validate(doc.metadata, POST_FIELDS, rel, choices, required)
+    meta = doc.metadata
+    title = meta.get("title") or first_heading(doc.content) or Path(rel).stem.replace("-", " ")
+    if not meta.get("title") and (wrong := text_problem(title, plain=True, max_length=TITLE_MAX)):
+        found.append(Problem(rel, "title", f"(from the first heading) {wrong}", wrong.fix))
+    if any(not p.warning for p in found):
+        return tuple(found), None
+    return tuple(found), Post(
+        path=rel, title=title, date=as_datetime(meta["date"]),
+        authors=tuple(meta.get("authors") or ()), themes=tuple(meta.get("themes") or ()),
+        tags=tuple(meta.get("tags") or ()), description=meta.get("description") or "",
+        draft=bool(meta.get("draft", False)), meta=dict(meta),
+    )
 
 
 def load_pages(docs: Path, layout: Layout, problems: list[Problem], markdown: list[str]) -> dict[str, dict]:
