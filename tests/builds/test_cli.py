@@ -96,6 +96,16 @@ def test_site_dir_option(tmp_path):
     assert sorted(p.name for p in out.parent.iterdir()) == ["public"]
 
 
+def test_a_site_dir_inside_the_docs_folder_is_refused_before_anything_is_written(tmp_path):
+    root = small_site(tmp_path / "src")
+    before = snapshot(root / "content")
+    result = run("build", "-f", str(root / "mkdocs.yml"), "--site-dir", str(root / "content" / "public"))
+    assert result.exit_code == 1
+    assert "'site_dir' should not be within the 'docs_dir'" in result.output
+    assert snapshot(root / "content") == before and not (root / "content" / "public").exists()
+    assert [p.name for p in (root / "content").iterdir() if p.name.startswith(".public")] == []
+
+
 def test_strict_turns_a_warning_into_a_failure(tmp_path):
     root = small_site(tmp_path, BROKEN_LINK)
     config = str(root / "mkdocs.yml")
