@@ -25,11 +25,13 @@ from tests.support import INCREMENTAL_CONFIG as CONFIG, edit, numbered_post as p
 
 
 def _build_times() -> re.Pattern[bytes]:
-    """Timestamps of the build itself (a feed with no items is 'updated' now), in ISO and RFC 822 forms."""
+    """Timestamps of the build itself (a feed with no items is 'updated' now), in ISO and RFC 822
+    forms: today's, and yesterday's for a build made before midnight and compared after it."""
     now = dt.datetime.now(dt.timezone.utc)
-    iso = now.strftime("%Y-%m-%d").encode()
-    rfc = now.strftime("%d %b %Y").encode()
-    return re.compile(re.escape(iso) + rb"T[0-9:.]+(?:[+-][0-9:]+|Z)?|" + re.escape(rfc) + rb" [0-9:]+ [+-]?[0-9A-Z]+")
+    days = (now, now - dt.timedelta(days=1))
+    iso = b"|".join(re.escape(d.strftime("%Y-%m-%d").encode()) for d in days)
+    rfc = b"|".join(re.escape(d.strftime("%d %b %Y").encode()) for d in days)
+    return re.compile(rb"(?:" + iso + rb")T[0-9:.]+(?:[+-][0-9:]+|Z)?|(?:" + rfc + rb") [0-9:]+ [+-]?[0-9A-Z]+")
 
 
 def site_files(site: Path) -> dict[str, bytes]:
