@@ -11,7 +11,8 @@ def _posts(site):
 
 
 def test_an_unchanged_post_is_the_one_read_before_and_an_edited_one_is_read_again(tmp_path):
-    root = small_site(tmp_path / "site", {**AUTHORS, **{f"content/blog/posts/post-{i}.md": numbered_post(i) for i in range(3)}})
+    posts = {f"content/blog/posts/post-{i}.md": numbered_post(i) for i in range(3)}
+    root = small_site(tmp_path / "site", {**AUTHORS, **posts})
     docs = root / "content"
     first = _posts(load_site(docs, Layout()))
     edit(docs, "blog/posts/post-1.md", "title: Post 1", "title: Post one")
@@ -23,7 +24,7 @@ def test_an_unchanged_post_is_the_one_read_before_and_an_edited_one_is_read_agai
 
 
 def test_problems_are_reported_by_every_load_and_follow_what_they_are_checked_against(tmp_path):
-    root = small_site(tmp_path / "site", {**AUTHORS, "content/blog/posts/post-0.md": numbered_post(0, themes="[first]")})
+    root = small_site(tmp_path / "site", {**AUTHORS, "content/blog/posts/post-0.md": numbered_post(0)})
     docs = root / "content"
     for _ in range(2):
         assert [p for p in load_site(docs, Layout()).problems if not p.warning] == []

@@ -670,7 +670,8 @@ class DiskLayer(IncrementalLayer):
         try:
             save_memo(self.memo, self.path)
         except OSError as exc:
-            logging.getLogger("mkdocs.plugins.winwin").info(f"Build cache not saved ({exc}); the next build is a full one.")
+            logging.getLogger("mkdocs.plugins.winwin").info(
+                f"Build cache not saved ({exc}); the next build is a full one.")
 
 
 def add_disk_layer(config, name: str = "winwin-incremental") -> DiskLayer | None:
