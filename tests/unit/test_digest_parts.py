@@ -40,7 +40,7 @@ def test_a_long_list_seen_again_is_the_same_digest_and_a_changed_one_is_not():
     fingerprint = Fingerprint()
     listing = list(pages)
     first = _key(fingerprint, {"posts": listing})
-    assert _key(fingerprint, {"posts": listing}) == first  # looked up, not walked again
+    assert _key(fingerprint, {"posts": listing}) == first  # seen again in the same build
     listing.reverse()
     reordered = _key(fingerprint, {"posts": listing})
     listing.reverse()

@@ -335,3 +335,7 @@ def test_dates_formatted_through_the_cache_are_babels_answers(monkeypatch):
         assert ours(date, format=format, locale=locale) == theirs(date, format=format, locale=locale)  # cached
     assert plugin.format_datetime(utc, format="HH:mm", locale="en") != plugin.format_datetime(
         paris, format="HH:mm", locale="en")
+    # Any other call goes to Babel as made (its own defaults).
+    assert plugin.format_date(utc.date()) == babel.dates.format_date(utc.date())
+    assert plugin.format_date(utc.date(), "short", locale="de") == babel.dates.format_date(
+        utc.date(), "short", locale="de")

@@ -297,15 +297,13 @@ class MemoTemplate:
 class IncrementalLayer(BasePlugin):
     """Injected into a build's plugins by incremental.session; lives as long as its Memo."""
 
-    # Keep the posts Material's blog makes, to copy in the next build (in memory only:
-    # a post holds objects the disk cache does not vouch for).
+    # Keep the posts Material's blog makes, to copy in the next build: for the Session's
+    # memo only (a post holds Material objects that pickle cannot save for the disk cache).
     remember_posts = False
 
     def __init__(self, memo: Memo | None = None) -> None:
         super().__init__()
         self.memo = memo or Memo()
-        self.posts: dict[bytes, object] = {}  # key of a post's file and settings -> MadePost
-        self._posts_used: set[bytes] = set()
         self.fingerprint: Fingerprint | None = None
         self.page_context: dict | None = None
         self._configured = None
@@ -381,9 +379,6 @@ class IncrementalLayer(BasePlugin):
         self.page_context = None
         self._configured = None
         self.memo.prune()
-        for stale in self.posts.keys() - self._posts_used:
-            del self.posts[stale]
-        self._posts_used = set()
 
     # -------------------------------------------------------------------------
 
@@ -431,24 +426,20 @@ class IncrementalLayer(BasePlugin):
             plugin._resolve_post = self._post_maker(getattr(resolve, "winwin_original", resolve), key, config)
 
     def _post_maker(self, resolve, key, built):
-        posts, used = self.posts, self._posts_used
+        memo = self.memo
 
         def resolve_post(file, config):
             if config is not built:  # a build this layer is not part of
                 return resolve(file, config)
             k = key(file)
-            made = None if k is None else posts.get(k)
-            counts = self.memo.misses if made is None else self.memo.hits
-            counts["post"] = counts.get("post", 0) + 1
+            made = None if k is None else memo.get("post", k)
             if made is not None:
-                used.add(k)
                 replay(made.logs)
                 return made.make(file)
             with _Capture() as capture:
                 post = resolve(file, config)
             if k is not None:
-                posts[k] = MadePost(post, capture.records)
-                used.add(k)
+                memo.put("post", k, MadePost(post, capture.records))
             return post
 
         resolve_post.winwin_original = resolve

@@ -365,7 +365,19 @@ def excerpt_shortcut(config) -> ExcerptShortcut | None:
 
 def templates_only_test_more(config) -> bool:
     """Whether the theme's templates read no more of an excerpt's `more` than whether there is
-    any (`{% if post.more %}`, as Material's own do): no other template mentions `more`."""
+    any (`{% if post.more %}`, as Material's own do): no other template mentions `more`.
+    Read once per build (the config of the last build asked is remembered)."""
+    if _MORE_CHECKED[0] is config:
+        return _MORE_CHECKED[1]
+    answer = _only_test_more(config)
+    _MORE_CHECKED[:] = [config, answer]
+    return answer
+
+
+_MORE_CHECKED: list = [None, False]  # [the config last asked about, its answer]
+
+
+def _only_test_more(config) -> bool:
     material = _installed_material()
     for folder in getattr(config.theme, "dirs", ()):
         if material and os.path.realpath(folder).startswith(material):
@@ -560,10 +572,12 @@ class _RememberedDates:
     def _format(self, date, kind, zone, format, locale):
         return self.original(date, format=format, locale=locale)
 
-    def __call__(self, date, format="medium", locale=None, **more):
-        if more or not isinstance(date, (dt.date, dt.time)) or not isinstance(locale, str) \
-                or not isinstance(format, str):
-            return self.original(date, format=format, locale=locale, **more)
+    def __call__(self, *args, **kwargs):
+        # Material's call, (date, format=..., locale=...), through the cache; any other as asked.
+        date, format, locale = (args or (None,))[0], kwargs.get("format"), kwargs.get("locale")
+        if len(args) != 1 or kwargs.keys() != {"format", "locale"} or not isinstance(date, (dt.date, dt.time)) \
+                or not isinstance(format, str) or not isinstance(locale, str):
+            return self.original(*args, **kwargs)
         zone = getattr(date, "tzinfo", None)
         # Equal instants in two zones are equal datetimes: the zone is part of the key.
         return self.cached(date, type(date), (repr(zone), date.utcoffset() if zone else None), format, locale)
