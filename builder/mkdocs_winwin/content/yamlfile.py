@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import functools
+from collections.abc import Callable
 from typing import Any
 
 import yaml
@@ -43,14 +44,20 @@ class ContentLoader(_BASE):
 ContentLoader.add_constructor("tag:yaml.org,2002:timestamp", ContentLoader.construct_yaml_timestamp)
 
 
-def load(text: str) -> Any:
-    """YAML text to Python, impossible dates kept (see ImpossibleDate); raises yaml.YAMLError.
+def remembered(parse: Callable[[str], Any], size: int = 8192) -> Callable[[str], Any]:
+    """`parse(text)`, each distinct text parsed once (every post again on each rebuild of
+    `winwin serve`): every caller gets its own deep copy of the values, to change as it likes."""
+    parsed = functools.lru_cache(maxsize=size)(parse)
 
-    A text parsed before (every post again on each rebuild of `winwin serve`)
-    is given a copy of its values, not parsed again."""
-    return copy.deepcopy(_parsed(text))
+    def load(text: str) -> Any:
+        return copy.deepcopy(parsed(text))
+
+    return load
 
 
-@functools.lru_cache(maxsize=8192)
-def _parsed(text: str) -> Any:
+def _load(text: str) -> Any:
     return yaml.load(text, Loader=ContentLoader)  # noqa: S506 - a SafeLoader subclass
+
+
+load = remembered(_load)
+"""YAML text to Python, impossible dates kept (see ImpossibleDate); raises yaml.YAMLError."""

@@ -105,8 +105,8 @@ class SitePlugin(BasePlugin[SiteConfig]):
         self.env = env
         render_excerpts_once(config.plugins, excerpt_shortcut(config))
         templates_fixed_per_build(env)
-        self.nav_once = nav_once(env)
-        self.translations = translations_once(env)
+        nav_once(env)  # both wrap the environment's template look-up for this build
+        translations_once(env)
         for path, data in (self._feed_files() if self.feed_files else {}).items():
             self.feed_files[path].content_bytes = data
         return env

@@ -30,6 +30,7 @@ what it expects, so a change upstream can only lose the speed-up.
 from __future__ import annotations
 
 from ..content.loader import Layout
+from ..content.yamlfile import remembered
 
 import copy
 import datetime as dt
@@ -512,13 +513,15 @@ def post_makers(config) -> list:
 # swapped, and only while it is PyYAML's SafeLoader.
 
 
-@functools.lru_cache(maxsize=8192)
-def _parsed(text: str):
-    loader = yaml.CSafeLoader(text)
+def _safe_load(stream):
+    loader = yaml.CSafeLoader(stream)
     try:
         return loader.get_single_data()
     finally:
         loader.dispose()
+
+
+_remembered_safe_load = remembered(_safe_load)
 
 
 class RememberedSafeLoader:
@@ -530,12 +533,8 @@ class RememberedSafeLoader:
 
     def get_single_data(self):
         if isinstance(self._stream, str):
-            return copy.deepcopy(_parsed(self._stream))
-        loader = yaml.CSafeLoader(self._stream)
-        try:
-            return loader.get_single_data()
-        finally:
-            loader.dispose()
+            return _remembered_safe_load(self._stream)
+        return _safe_load(self._stream)
 
     def dispose(self) -> None:
         pass
